@@ -1,0 +1,74 @@
+// The state machine of one station's result for one contest, as pure functions. The diagram is in
+// docs/station-state.md; keep both in step.
+import type { StationResultState } from './schemas.js'
+import type { Finding } from './checks.js'
+import { hasErrors, hasWarnings } from './checks.js'
+import type { ValidationPolicy } from './schemas.js'
+
+export type StationEvent =
+  /** A return arrived and was checked. `agreeingIndependent` counts earlier independent returns with the same figures. */
+  | { kind: 'return-received'; findings: readonly Finding[]; agreeingIndependent: number; disagreeingIndependent: number }
+  /** A desk user validated the current return (warnings acknowledged). */
+  | { kind: 'desk-validated' }
+  /** A desk user rejected the current return; the station waits for another. */
+  | { kind: 'desk-rejected' }
+  /** The validated result reached `[results]`. */
+  | { kind: 'published' }
+
+export type Transition =
+  | { ok: true; state: StationResultState; emitResult: boolean }
+  | { ok: false; reason: string }
+
+/** What happens to a station's result when `event` occurs in `state` under `policy`. */
+export function transition(state: StationResultState, event: StationEvent, policy: ValidationPolicy): Transition {
+  switch (event.kind) {
+    case 'return-received':
+      return onReturn(state, event, policy)
+    case 'desk-validated':
+      return state === 'needs-review' || state === 'conflict' || state === 'received'
+        ? { ok: true, state: 'validated', emitResult: true }
+        : { ok: false, reason: `cannot validate a result that is ${state}` }
+    case 'desk-rejected':
+      return state === 'needs-review' || state === 'conflict' || state === 'received'
+        ? { ok: true, state: 'awaiting', emitResult: false }
+        : { ok: false, reason: `cannot reject a result that is ${state}` }
+    case 'published':
+      return state === 'validated'
+        ? { ok: true, state: 'published', emitResult: false }
+        : { ok: false, reason: `cannot publish a result that is ${state}` }
+    default: {
+      const never: never = event
+      throw new Error(`unknown event ${JSON.stringify(never)}`)
+    }
+  }
+}
+
+function onReturn(
+  state: StationResultState,
+  event: Extract<StationEvent, { kind: 'return-received' }>,
+  policy: ValidationPolicy,
+): Transition {
+  // A new return after validation is a correction: it always goes back to review (W206 says so),
+  // even when the policy acknowledges warnings automatically, because corrections need a person.
+  if (state === 'validated' || state === 'published') return { ok: true, state: 'needs-review', emitResult: false }
+  if (hasErrors(event.findings)) return { ok: true, state: 'needs-review', emitResult: false }
+  if (event.disagreeingIndependent > 0) return { ok: true, state: 'conflict', emitResult: false }
+  const warningsHold = hasWarnings(event.findings) && !policy.autoAcknowledgeWarnings
+  switch (policy.mode) {
+    case 'manual':
+      return { ok: true, state: warningsHold ? 'needs-review' : 'received', emitResult: false }
+    case 'double':
+      if (warningsHold) return { ok: true, state: 'needs-review', emitResult: false }
+      return event.agreeingIndependent > 0
+        ? { ok: true, state: 'validated', emitResult: true }
+        : { ok: true, state: 'received', emitResult: false }
+    case 'auto':
+      return warningsHold
+        ? { ok: true, state: 'needs-review', emitResult: false }
+        : { ok: true, state: 'validated', emitResult: true }
+    default: {
+      const never: never = policy.mode
+      throw new Error(`unknown policy ${String(never)}`)
+    }
+  }
+}

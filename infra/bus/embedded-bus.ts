@@ -1,0 +1,390 @@
+// The embedded bus: one append-only file per topic under DATA_DIR/bus. A record is acknowledged
+// (produce() resolves) only after its bytes are written and fdatasync'd, so a receipt survives
+// kill -9 and power loss. Appends are group-committed: every record queued while one fsync runs
+// goes out with the next one, which keeps a burst of thousands of returns at a few fsyncs.
+//
+// Line format: `<crc32 hex> <offset> <json [key, value]>\n`. The CRC detects a torn last line
+// after a crash; it is cut off at open (it was never acknowledged). Offsets are written in the
+// line so that compaction (results topic) keeps every surviving record's offset.
+import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, fstatSync, ftruncateSync, writeFileSync, writeSync, unlinkSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
+import type { Logger } from '../logging.js'
+import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.js'
+
+interface StoredRecord {
+  offset: number
+  key: string
+  value: string
+}
+
+interface Pending {
+  records: readonly BusRecord[]
+  resolve: () => void
+  reject: (err: Error) => void
+}
+
+const TOPIC_NAME = /^[A-Za-z0-9._-]+$/
+const GROUP_NAME = /^[A-Za-z0-9._-]+$/
+const DEFAULT_MAX_BATCH = 500
+const HANDLER_RETRY_MS = 1000
+
+class TopicLog {
+  readonly records: StoredRecord[] = []
+  nextOffset = 0
+  private queue: Pending[] = []
+  private flushing = false
+  private waiters: (() => void)[] = []
+  /** Bytes acknowledged so far: a failed write is cut back to this length. */
+  private size: number
+
+  constructor(
+    readonly name: string,
+    private readonly dir: string,
+    private readonly fd: FileHandle,
+  ) {
+    this.size = fstatSync(fd.fd).size
+  }
+
+  static async open(root: string, name: string, compacted: boolean, logger?: Logger): Promise<TopicLog> {
+    const dir = join(root, name)
+    mkdirSync(join(dir, 'groups'), { recursive: true })
+    const path = join(dir, 'log')
+    const loaded = loadLog(path, logger)
+    let records = loaded.records
+    if (compacted && records.length > 1000) records = compactIfWorthIt(path, records)
+    const fd = await open(path, 'a')
+    const log = new TopicLog(name, dir, fd)
+    log.records.push(...records)
+    log.nextOffset = loaded.nextOffset
+    return log
+  }
+
+  append(records: readonly BusRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, resolve, reject })
+      if (!this.flushing) void this.flush()
+    })
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true
+    while (this.queue.length > 0) {
+      const batch = this.queue
+      this.queue = []
+      const stored: StoredRecord[] = []
+      let offset = this.nextOffset
+      const lines: string[] = []
+      for (const p of batch) {
+        for (const r of p.records) {
+          const rec = { offset: offset++, key: r.key, value: r.value }
+          stored.push(rec)
+          lines.push(encodeLine(rec))
+        }
+      }
+      const bytes = Buffer.from(lines.join(''))
+      try {
+        await this.fd.write(bytes)
+        await this.fd.datasync()
+        this.size += bytes.length
+      } catch (err) {
+        // Nothing of this batch is acknowledged. Cut what may have reached the file so a later
+        // batch cannot be read back after a record that was reported as failed.
+        await this.fd.truncate(this.size).catch(() => undefined)
+        for (const p of batch) p.reject(err instanceof Error ? err : new Error(String(err)))
+        continue
+      }
+      this.nextOffset = offset
+      for (const r of stored) this.records.push(r)
+      for (const p of batch) p.resolve()
+      this.wake()
+    }
+    this.flushing = false
+  }
+
+  /** Records with offset ≥ `from`, at most `max`. */
+  readFrom(from: number, max: number): StoredRecord[] {
+    const start = lowerBound(this.records, from)
+    return this.records.slice(start, start + max)
+  }
+
+  /** Resolves when a new record is appended (or after `ms`, so stop() is noticed). */
+  waitForAppend(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter)
+        resolve()
+      }, ms)
+      this.waiters.push(waiter)
+    })
+  }
+
+  private wake(): void {
+    const waiters = this.waiters
+    this.waiters = []
+    for (const w of waiters) w()
+  }
+
+  readCommitted(group: string): number {
+    const path = join(this.dir, 'groups', `${group}.offset`)
+    if (!existsSync(path)) return 0
+    const n = Number(readFileSync(path, 'utf8').trim())
+    return Number.isSafeInteger(n) && n >= 0 ? n : 0
+  }
+
+  /** Atomic and durable: the offset file is replaced by rename after an fsync. */
+  commit(group: string, nextOffset: number): void {
+    const path = join(this.dir, 'groups', `${group}.offset`)
+    const tmp = `${path}.tmp`
+    const fd = openSync(tmp, 'w')
+    try {
+      writeSync(fd, String(nextOffset))
+      fdatasyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, path)
+  }
+
+  async drain(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5))
+  }
+
+  async close(): Promise<void> {
+    await this.drain()
+    this.wake()
+    await this.fd.close()
+  }
+}
+
+function encodeLine(r: StoredRecord): string {
+  const body = `${r.offset} ${JSON.stringify([r.key, r.value])}`
+  return `${crc32(body).toString(16).padStart(8, '0')} ${body}\n`
+}
+
+function decodeLine(line: string): StoredRecord | undefined {
+  const sp = line.indexOf(' ')
+  if (sp !== 8) return undefined
+  const body = line.slice(9)
+  if (crc32(body).toString(16).padStart(8, '0') !== line.slice(0, 8)) return undefined
+  const sp2 = body.indexOf(' ')
+  const offset = Number(body.slice(0, sp2))
+  try {
+    const [key, value] = JSON.parse(body.slice(sp2 + 1)) as [unknown, unknown]
+    if (typeof key !== 'string' || typeof value !== 'string' || !Number.isSafeInteger(offset)) return undefined
+    return { offset, key, value }
+  } catch {
+    return undefined
+  }
+}
+
+/** Reads a log file, cutting a torn or corrupt tail (a write that was never acknowledged). */
+function loadLog(path: string, logger?: Logger): { records: StoredRecord[]; nextOffset: number } {
+  if (!existsSync(path)) {
+    writeFileSync(path, '')
+    return { records: [], nextOffset: 0 }
+  }
+  const buf = readAll(path)
+  const records: StoredRecord[] = []
+  let pos = 0
+  let nextOffset = 0
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos)
+    const rec = nl === -1 ? undefined : decodeLine(buf.toString('utf8', pos, nl))
+    if (rec === undefined || rec.offset < nextOffset) {
+      logger?.warn({ path, at: pos, size: buf.length }, 'bus log: cutting an unacknowledged torn tail')
+      const fd = openSync(path, 'r+')
+      try {
+        ftruncateSync(fd, pos)
+        fdatasyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
+      break
+    }
+    records.push(rec)
+    nextOffset = rec.offset + 1
+    pos = nl + 1
+  }
+  return { records, nextOffset }
+}
+
+function readAll(path: string): Buffer {
+  const fd = openSync(path, 'r')
+  try {
+    const size = fstatSync(fd).size
+    const buf = Buffer.allocUnsafe(size)
+    let read = 0
+    while (read < size) read += readSync(fd, buf, read, size - read, read)
+    return buf
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Keeps the latest record per key when most of the log is superseded, as Kafka compaction would. */
+function compactIfWorthIt(path: string, records: StoredRecord[]): StoredRecord[] {
+  const latest = new Map<string, number>()
+  records.forEach((r, i) => latest.set(r.key, i))
+  if (latest.size * 2 > records.length) return records
+  const kept = records.filter((r, i) => latest.get(r.key) === i)
+  const tmp = `${path}.compact`
+  const fd = openSync(tmp, 'w')
+  try {
+    writeSync(fd, kept.map(encodeLine).join(''))
+    fdatasyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, path)
+  return kept
+}
+
+function lowerBound(records: readonly StoredRecord[], offset: number): number {
+  let lo = 0
+  let hi = records.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((records[mid]?.offset ?? 0) < offset) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** Refuses a second process on the same data folder: two writers would interleave the logs. */
+function acquireLock(root: string): () => void {
+  const path = join(root, 'LOCK')
+  if (existsSync(path)) {
+    const pid = Number(readFileSync(path, 'utf8').trim())
+    if (Number.isSafeInteger(pid) && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`the bus folder ${root} is in use by process ${pid}; stop it or use another DATA_DIR`)
+    }
+  }
+  writeFileSync(path, String(process.pid))
+  return () => {
+    try {
+      if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path)
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export async function openEmbeddedBus(dir: string, options: { logger?: Logger } = {}): Promise<Bus> {
+  mkdirSync(dir, { recursive: true })
+  const releaseLock = acquireLock(dir)
+  const logger = options.logger
+  const topics = new Map<string, Promise<TopicLog>>()
+  const compactedTopics = new Set<string>()
+  const subscriptions = new Set<{ stop(): Promise<void> }>()
+  let closed = false
+
+  function topic(name: string): Promise<TopicLog> {
+    if (closed) return Promise.reject(new Error('bus is closed'))
+    if (!TOPIC_NAME.test(name)) return Promise.reject(new Error(`invalid topic name ${JSON.stringify(name)}`))
+    let t = topics.get(name)
+    if (!t) {
+      t = TopicLog.open(dir, name, compactedTopics.has(name), logger)
+      topics.set(name, t)
+    }
+    return t
+  }
+
+  return {
+    async ensureTopics(specs: readonly TopicSpec[]) {
+      for (const s of specs) {
+        if (s.compacted) compactedTopics.add(s.name)
+        await topic(s.name)
+      }
+    },
+
+    async produce(name, records) {
+      const t = await topic(name)
+      for (const r of records) {
+        if (typeof r.key !== 'string' || typeof r.value !== 'string') throw new Error('bus records need string key and value')
+      }
+      await t.append(records)
+    },
+
+    async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+      if (opts.group !== undefined && !GROUP_NAME.test(opts.group)) throw new Error(`invalid group name ${opts.group}`)
+      const t = await topic(opts.topic)
+      const group = opts.group
+      const maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH
+      let position = group === undefined ? 0 : t.readCommitted(group)
+      let running = true
+      const caughtUpWaiters: { target: number; resolve: () => void }[] = []
+      const notifyCaughtUp = () => {
+        for (let i = caughtUpWaiters.length - 1; i >= 0; i--) {
+          const w = caughtUpWaiters[i]
+          if (w && position >= w.target) {
+            caughtUpWaiters.splice(i, 1)
+            w.resolve()
+          }
+        }
+      }
+      const loop = (async () => {
+        while (running) {
+          const batch = t.readFrom(position, maxBatch)
+          if (batch.length === 0) {
+            // Records past `position` may have been compacted away: the end of the log counts.
+            position = Math.max(position, t.nextOffset)
+            notifyCaughtUp()
+            await t.waitForAppend(250)
+            continue
+          }
+          const consumed: ConsumedRecord[] = batch.map((r) => ({ key: r.key, value: r.value, partition: 0, offset: String(r.offset) }))
+          try {
+            await opts.handle(consumed)
+          } catch (err) {
+            // At-least-once: the batch is retried until the handler succeeds; handlers are idempotent.
+            logger?.error({ err, topic: opts.topic, group }, 'bus handler failed; retrying the batch')
+            await new Promise((r) => setTimeout(r, HANDLER_RETRY_MS))
+            continue
+          }
+          const last = batch[batch.length - 1]
+          position = (last?.offset ?? position) + 1
+          if (group !== undefined) t.commit(group, position)
+          notifyCaughtUp()
+        }
+      })()
+      const sub = {
+        caughtUp(): Promise<void> {
+          const target = t.nextOffset
+          if (position >= target) return Promise.resolve()
+          return new Promise<void>((resolve) => caughtUpWaiters.push({ target, resolve }))
+        },
+        async stop() {
+          running = false
+          await loop
+          subscriptions.delete(sub)
+        },
+      }
+      subscriptions.add(sub)
+      return sub
+    },
+
+    async close() {
+      if (closed) return
+      for (const s of [...subscriptions]) await s.stop()
+      closed = true
+      for (const t of topics.values()) await (await t).close()
+      releaseLock()
+    },
+  }
+}

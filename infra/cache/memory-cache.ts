@@ -1,0 +1,56 @@
+// The embedded cache: a Map with expiry times. Enough for one process; Redis replaces it when
+// several ingest or desk replicas must share state.
+import type { Cache } from './cache.js'
+
+interface Entry {
+  value: string
+  expiresAt: number
+}
+
+const SWEEP_EVERY_MS = 60_000
+
+export function createMemoryCache(now: () => number = Date.now): Cache {
+  const entries = new Map<string, Entry>()
+  const expiry = (ttlMs?: number) => (ttlMs === undefined ? Number.POSITIVE_INFINITY : now() + ttlMs)
+  const live = (key: string): Entry | undefined => {
+    const e = entries.get(key)
+    if (e && e.expiresAt <= now()) {
+      entries.delete(key)
+      return undefined
+    }
+    return e
+  }
+  // Expired entries nobody reads again would otherwise stay for the whole night.
+  const sweeper = setInterval(() => {
+    const t = now()
+    for (const [k, e] of entries) if (e.expiresAt <= t) entries.delete(k)
+  }, SWEEP_EVERY_MS)
+  sweeper.unref()
+
+  return {
+    async get(key) {
+      return live(key)?.value
+    },
+    async set(key, value, ttlMs) {
+      entries.set(key, { value, expiresAt: expiry(ttlMs) })
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      if (live(key)) return false
+      entries.set(key, { value, expiresAt: expiry(ttlMs) })
+      return true
+    },
+    async increment(key, ttlMs) {
+      const e = live(key)
+      const n = (e ? Number(e.value) : 0) + 1
+      entries.set(key, { value: String(n), expiresAt: e ? e.expiresAt : expiry(ttlMs) })
+      return n
+    },
+    async delete(key) {
+      entries.delete(key)
+    },
+    async close() {
+      clearInterval(sweeper)
+      entries.clear()
+    },
+  }
+}
