@@ -48,9 +48,13 @@ function onReturn(
   event: Extract<StationEvent, { kind: 'return-received' }>,
   policy: ValidationPolicy,
 ): Transition {
-  // A new return after validation is a correction: it always goes back to review (W206 says so),
-  // even when the policy acknowledges warnings automatically, because corrections need a person.
-  if (state === 'validated' || state === 'published') return { ok: true, state: 'needs-review', emitResult: false }
+  // A new return after validation is a correction: it always goes back to review, even when the
+  // policy acknowledges warnings automatically, because corrections need a person. The state says
+  // so, and so does W206 when the caller knows of an earlier version the state no longer shows
+  // (a rejected correction leaves the station awaiting while its old version stays published).
+  const isCorrection =
+    state === 'validated' || state === 'published' || event.findings.some((f) => f.code === 'W206')
+  if (isCorrection) return { ok: true, state: 'needs-review', emitResult: false }
   if (hasErrors(event.findings)) return { ok: true, state: 'needs-review', emitResult: false }
   if (event.disagreeingIndependent > 0) return { ok: true, state: 'conflict', emitResult: false }
   const warningsHold = hasWarnings(event.findings) && !policy.autoAcknowledgeWarnings
