@@ -1,0 +1,123 @@
+// The ingest service, built from its parts: the JSON returns API over a bus and a cache. The
+// caller (bin/, a test) owns the bus, cache and HTTP listener; buildIngest owns only its
+// subscription to `[elections]`.
+import type { Express, NextFunction, Request, Response } from 'express'
+import type { Bus, Subscription } from '../infra/bus/bus.js'
+import type { Cache } from '../infra/cache/cache.js'
+import { createApp } from '../infra/http/http.js'
+import type { Logger } from '../infra/logging.js'
+import type { Registry } from '../infra/metrics.js'
+import { apiError, sendApiError } from './api-errors.js'
+import { createAuthenticator, type ApiToken } from './api-auth.js'
+import { createReturnsProducer, PRODUCE_TIMEOUT_MS } from './durable-produce.js'
+import { followElections } from './election-follower.js'
+import { createIdempotencyRecords, IDEMPOTENCY_TTL_MS } from './idempotency-records.js'
+import { createIngestMetrics } from './ingest-metrics.js'
+import { createJsonBodyReader } from './json-body.js'
+import { LoadedElections } from './loaded-elections.js'
+import { returnsRoutes } from './returns-routes.js'
+import { createReturnSubmitter } from './submit-returns.js'
+
+export interface IngestDeps {
+  bus: Bus
+  cache: Cache
+  logger: Logger
+  metrics: Registry
+  apiTokens: readonly ApiToken[]
+  maxBodyBytes: number
+  clock?: () => Date
+  /** How long a produce may take before the client is told 503; default 5 s. */
+  produceTimeoutMs?: number
+  /** How long a key's receipt is replayed; default 24 h. */
+  idempotencyTtlMs?: number
+}
+
+export interface Ingest {
+  app: Express
+  /** Subscribes to `[elections]` and resolves once every definition already loaded is known. */
+  start(): Promise<void>
+  stop(): Promise<void>
+  ready(): boolean
+  /**
+   * Resolves once the election is loaded, so a tool that has just published a definition submits
+   * returns only when they can be checked; rejects after `timeoutMs`.
+   */
+  waitForElection(electionId: string, timeoutMs?: number): Promise<void>
+}
+
+export const WAIT_FOR_ELECTION_MS = 60_000
+
+export function buildIngest(deps: IngestDeps): Ingest {
+  const { bus, cache, logger } = deps
+  const produceTimeoutMs = deps.produceTimeoutMs ?? PRODUCE_TIMEOUT_MS
+  const metrics = createIngestMetrics(deps.metrics)
+  const elections = new LoadedElections()
+  let subscription: Subscription | undefined
+  let caughtUp = false
+  const ready = () => caughtUp
+
+  const submit = createReturnSubmitter({
+    idempotency: createIdempotencyRecords(cache, logger, {
+      ttlMs: deps.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS,
+      // A claim outlives any produce; if its process dies, the key is free again soon after.
+      pendingTtlMs: 3 * produceTimeoutMs,
+    }),
+    produce: createReturnsProducer(bus, metrics, logger, produceTimeoutMs),
+  })
+
+  const app = createApp(deps.metrics)
+  app.use(
+    returnsRoutes({
+      authenticate: createAuthenticator(deps.apiTokens),
+      readJson: createJsonBodyReader(deps.maxBodyBytes),
+      elections,
+      submit,
+      metrics,
+      clock: deps.clock ?? (() => new Date()),
+      ready,
+    }),
+  )
+  app.get('/v1/health', (_req, res) => {
+    const loaded = elections.summaries()
+    const healthy = ready() && loaded.length > 0
+    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', ready: ready(), elections: loaded })
+  })
+  // Express would answer a bug with an HTML page; API clients get the JSON error shape.
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err)
+    logger.error({ err }, 'ingest: unexpected error')
+    sendApiError(res, apiError(500, 'internal-error', 'Something went wrong on our side; no receipt was given. Retry shortly.'))
+  })
+
+  return {
+    app,
+    ready,
+    async waitForElection(electionId, timeoutMs = WAIT_FOR_ELECTION_MS) {
+      const wait = elections.whenLoaded(electionId)
+      let timer: NodeJS.Timeout | undefined
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs)
+      })
+      try {
+        const outcome = await Promise.race([wait.loaded.then(() => 'loaded' as const), timedOut])
+        if (outcome === 'timeout') throw new Error(`election ${electionId} was not loaded from [elections] within ${timeoutMs} ms`)
+      } finally {
+        clearTimeout(timer)
+        wait.cancel()
+      }
+    },
+    async start() {
+      if (subscription) return
+      subscription = await followElections(bus, elections, logger)
+      await subscription.caughtUp()
+      caughtUp = true
+      logger.info({ elections: elections.summaries().map((e) => e.id) }, 'ingest: ready')
+    },
+    async stop() {
+      caughtUp = false
+      const s = subscription
+      subscription = undefined
+      await s?.stop()
+    },
+  }
+}

@@ -1,0 +1,123 @@
+// POST /v1/returns and /v1/returns/batch. Each handler is the same checklist: authenticate →
+// parse → check against the election → idempotency and durable produce → answer.
+import { Router, type Request, type Response } from 'express'
+import { apiError, errorBody, sendApiError, type ApiError } from './api-errors.js'
+import type { Authenticator } from './api-auth.js'
+import type { IngestMetrics } from './ingest-metrics.js'
+import type { JsonBodyReader } from './json-body.js'
+import type { LoadedElections } from './loaded-elections.js'
+import { parseBatchRequest, parseIdempotencyKey, parseReturnRequest, type Parsed } from './return-request.js'
+import { prepareSubmission, type Submission } from './return-submission.js'
+import type { Outcome, SubmitReturns } from './submit-returns.js'
+
+export const RETRY_AFTER_NOT_LOADED_S = 10
+
+export interface ReturnsRoutesDeps {
+  authenticate: Authenticator
+  readJson: JsonBodyReader
+  elections: LoadedElections
+  submit: SubmitReturns
+  metrics: IngestMetrics
+  clock: () => Date
+  /** False until the `[elections]` topic has been read to its end. */
+  ready: () => boolean
+}
+
+export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
+  const { authenticate, readJson, elections, submit, metrics, clock, ready } = deps
+  const router = Router()
+
+  // Before the topic is read to its end, an election half-read would look unknown: 503, not 422.
+  const canCheck = () => ready() && !elections.isEmpty()
+
+  const refuse = (res: Response, error: ApiError, returns = 1): void => {
+    metrics.rejected(error.code, returns)
+    sendApiError(res, error)
+  }
+
+  /** One return of a request or batch: parsed, checked against the election, given its id. */
+  const prepare = (client: string, body: unknown, headerKey: string | undefined, now: Date): Parsed<Submission> => {
+    const request = parseReturnRequest(body)
+    if (!request.ok) return request
+    const unknown = elections.check(request.value)
+    if (unknown) return { ok: false, error: unknown }
+    return prepareSubmission(client, request.value, headerKey, now)
+  }
+
+  router.post('/v1/returns', async (req: Request, res: Response) => {
+    const auth = authenticate(req.get('Authorization'))
+    if (!auth.ok) return refuse(res, auth.error)
+    const key = parseIdempotencyKey(req.get('Idempotency-Key'))
+    if (!key.ok) return refuse(res, key.error)
+    if (!canCheck()) return refuse(res, electionNotLoaded())
+    const body = await readJson(req, res)
+    if (!body.ok) return refuse(res, body.error)
+    const submission = prepare(auth.client, body.value, key.value, clock())
+    if (!submission.ok) return refuse(res, submission.error)
+    const submitted = await submit([submission.value])
+    if (!submitted.ok) return refuse(res, submitted.error)
+    const [outcome] = submitted.outcomes
+    if (outcome === undefined) throw new Error('one submission, no outcome')
+    if (outcome.status === 'rejected') return refuse(res, outcome.error)
+    metrics.accepted('single', outcome.replayed)
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true')
+    res.status(202).json({ receipt: outcome.receipt, returnId: outcome.returnId, status: 'accepted' })
+  })
+
+  router.post('/v1/returns/batch', async (req: Request, res: Response) => {
+    const auth = authenticate(req.get('Authorization'))
+    if (!auth.ok) return refuse(res, auth.error)
+    if (req.get('Idempotency-Key') !== undefined) return refuse(res, batchKeyNotSupported())
+    if (!canCheck()) return refuse(res, electionNotLoaded())
+    const body = await readJson(req, res)
+    if (!body.ok) return refuse(res, body.error)
+    const items = parseBatchRequest(body.value)
+    if (!items.ok) return refuse(res, items.error)
+    const now = clock()
+    const prepared = items.value.map((item) => prepare(auth.client, item, undefined, now))
+    const submitted = await submit(prepared.flatMap((p) => (p.ok ? [p.value] : [])))
+    if (!submitted.ok) return refuse(res, submitted.error, items.value.length)
+    const outcomes = mergeOutcomes(prepared, submitted.outcomes)
+    for (const o of outcomes) {
+      if (o.status === 'accepted') metrics.accepted('batch', o.replayed)
+      else metrics.rejected(o.error.code)
+    }
+    res.status(200).json(batchAnswer(outcomes))
+  })
+
+  return router
+}
+
+/** Puts the produce outcomes back in request order, between the items rejected before it. */
+function mergeOutcomes(prepared: readonly Parsed<Submission>[], produced: readonly Outcome[]): Outcome[] {
+  let next = 0
+  return prepared.map((p) => {
+    if (!p.ok) return { status: 'rejected', error: p.error }
+    const outcome = produced[next++]
+    if (outcome === undefined) throw new Error('fewer outcomes than submissions')
+    return outcome
+  })
+}
+
+function batchAnswer(outcomes: readonly Outcome[]) {
+  const results = outcomes.map((o, index) =>
+    o.status === 'accepted'
+      ? { index, status: o.status, receipt: o.receipt, returnId: o.returnId, ...(o.replayed ? { replayed: true } : {}) }
+      : { index, status: o.status, error: errorBody(o.error) },
+  )
+  const accepted = results.filter((r) => r.status === 'accepted').length
+  return { accepted, rejected: results.length - accepted, results }
+}
+
+function electionNotLoaded(): ApiError {
+  return {
+    ...apiError(503, 'election-not-loaded', 'No election definition is loaded yet, so returns cannot be checked; retry shortly.'),
+    retryAfterSeconds: RETRY_AFTER_NOT_LOADED_S,
+  }
+}
+
+function batchKeyNotSupported(): ApiError {
+  return apiError(400, 'invalid-header', 'A batch takes no Idempotency-Key header; give each return its own returnId instead.', [
+    { path: 'Idempotency-Key', message: 'not supported on batches' },
+  ])
+}
