@@ -1,0 +1,54 @@
+// results.csv of an area: one row per child area and contest (per station and contest on a commune
+// page), for newsrooms' spreadsheets. RFC 4180: UTF-8, a header row, "," separators, CRLF line
+// ends, fields quoted when they hold a separator, a quote, a line break or edge spaces.
+import type { Contest, Counts } from '../core/schemas.js'
+import type { AreaTally, TallyTree } from './tally-tree.js'
+
+const FIXED_COLUMNS = ['level', 'code', 'name', 'contest', 'stations_reported', 'stations_total', 'registered', 'voters', 'blank', 'invalid', 'valid']
+
+export function renderAreaCsv(tallies: TallyTree, tally: AreaTally): string {
+  const candidateIds = candidateColumns(tally.contests.map((ct) => ct.contest))
+  const lines = [csvLine([...FIXED_COLUMNS, ...candidateIds])]
+  const figures = (counts: Counts | undefined) =>
+    counts
+      ? [counts.registered, counts.voters, counts.blank, counts.invalid, counts.valid, ...candidateIds.map((id) => counts.votes[id] ?? 0)]
+      : Array<string>(5 + candidateIds.length).fill('')
+  if (tally.node.area.level === 'commune') {
+    for (const station of tallies.stationsOf(tally.node)) {
+      for (const ct of tally.contests) {
+        if (!tallies.contestsCovering(station.id).includes(ct.contest.id)) continue
+        const r = tallies.resultOf(ct.contest.id, station.id)
+        const counts = r?.status === 'validated' ? r.counts : undefined
+        lines.push(csvLine(['station', station.code, station.name, ct.contest.id, counts ? 1 : 0, 1, ...figures(counts)]))
+      }
+    }
+  } else {
+    for (const child of tally.node.children) {
+      if (child.area.level === 'station') continue
+      const childTally = tallies.tallyOf(child)
+      for (const ct of childTally.contests) {
+        const a = child.area
+        lines.push(csvLine([a.level, a.code, a.name, ct.contest.id, ct.stationsReported, ct.stationsTotal, ...figures(ct.counts)]))
+      }
+    }
+  }
+  return lines.join('')
+}
+
+/** Candidate ids of the area's contests, in contest then ballot order, each once. */
+function candidateColumns(contests: readonly Contest[]): string[] {
+  const ids = new Set<string>()
+  for (const contest of contests) {
+    for (const c of [...contest.candidates].sort((a, b) => a.ballot - b.ballot)) ids.add(c.id)
+  }
+  return [...ids]
+}
+
+export function csvLine(fields: readonly (string | number)[]): string {
+  return `${fields.map(csvField).join(',')}\r\n`
+}
+
+export function csvField(value: string | number): string {
+  const s = String(value)
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}

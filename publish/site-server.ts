@@ -1,0 +1,75 @@
+// The built-in static site server of embedded mode: serves the output folder the way nginx does in
+// the distributed setup (index.html for folders, types by extension, short cache lifetimes,
+// ETag and 304), plus /metrics and /healthz. It only reads files; the publisher writes them.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import { extname, basename } from 'node:path'
+import type { ServerResponse } from 'node:http'
+import { createApp } from '../infra/http/http.js'
+import type { Registry } from '../infra/metrics.js'
+import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from './page-writer.js'
+
+/** Files that are not results (styles, the finder's data) change rarely. */
+const ASSET_CACHE_CONTROL = 'public, max-age=300'
+// A page missing now (a commune before the definition is read) may exist seconds later.
+const NOT_FOUND_CACHE_CONTROL = 'public, max-age=5'
+
+const NOT_FOUND_PAGE = `<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Page introuvable</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem">
+<h1>Page introuvable</h1>
+<p>Cette page n’existe pas ou n’est pas encore publiée.</p>
+<p><a href="/">Résultats nationaux</a></p>
+</body>
+</html>
+`
+
+export interface SiteServerDeps {
+  dir: string
+  registry: Registry
+}
+
+export function buildSiteServer({ dir, registry }: SiteServerDeps): Express {
+  const app = createApp(registry)
+  app.use(onlyReads)
+  app.use(
+    express.static(dir, {
+      index: 'index.html',
+      // Temporary files of atomic writes are dot-files: never served.
+      dotfiles: 'ignore',
+      etag: true,
+      lastModified: true,
+      cacheControl: false,
+      fallthrough: true,
+      redirect: true,
+      setHeaders: setCacheHeaders,
+    }),
+  )
+  app.use((_req: Request, res: Response) => {
+    res.status(404).set('Cache-Control', NOT_FOUND_CACHE_CONTROL).type('html').send(NOT_FOUND_PAGE)
+  })
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // A malformed path (bad percent-encoding) is the client's fault; anything else is ours.
+    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500
+    res.status(status).set('Cache-Control', 'no-store').type('text').send(status >= 500 ? 'Erreur du serveur' : 'Requête invalide')
+  })
+  return app
+}
+
+function onlyReads(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    next()
+    return
+  }
+  res.status(405).set('Allow', 'GET, HEAD').set('Cache-Control', 'no-store').type('text').send('Méthode non autorisée')
+}
+
+function setCacheHeaders(res: ServerResponse, path: string): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  if (basename(path) === 'status.json') {
+    res.setHeader('Cache-Control', STATUS_CACHE_CONTROL)
+    return
+  }
+  const ext = extname(path)
+  res.setHeader('Cache-Control', ext === '.html' || ext === '.json' || ext === '.csv' ? PAGE_CACHE_CONTROL : ASSET_CACHE_CONTROL)
+}

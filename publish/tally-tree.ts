@@ -1,0 +1,250 @@
+// The publisher's in-memory tally: for every area and contest, the sum of the current station
+// results below it, kept up to date one result at a time (add the new version, subtract the one it
+// replaces) so a correction costs four additions, not a re-aggregation of France. Areas touched
+// since the last publication cycle are kept in a dirty set.
+import { buildAreaTree, type AreaNode, type AreaTree } from '../core/area-tree.js'
+import { addCountsInto, emptyCounts, subtractCountsInto } from '../core/counts.js'
+import type { Contest, Counts, ElectionDefinition, Station, StationResult } from '../core/schemas.js'
+
+export interface ContestTally {
+  contest: Contest
+  /** Σ of the validated counts of the stations below this area. */
+  counts: Counts
+  stationsReported: number
+  stationsTotal: number
+  /** Registered voters (station reference rolls) of the reported stations, and of all of them. */
+  registeredReported: number
+  registeredTotal: number
+}
+
+export interface AreaTally {
+  node: AreaNode
+  /** Depth in the tree (country 0): dirty areas are refreshed children first. */
+  depth: number
+  /** Σ of the versions of the current results below: grows with every new, corrected or withdrawn result. */
+  snapshot: number
+  /** Stations with a validated result for every contest covering them. */
+  stationsReported: number
+  stationsTotal: number
+  registeredReported: number
+  registeredTotal: number
+  /** Contests with at least one station here, in the election's order. */
+  contests: ContestTally[]
+  contestById: Map<string, ContestTally>
+  /** Latest validatedAt (ms) of the current results below; refreshed by takeDirty(). */
+  updatedAtMs: number | undefined
+}
+
+export type ApplyOutcome =
+  | { kind: 'applied' }
+  | { kind: 'stale' }
+  | { kind: 'other-election' }
+  | { kind: 'unknown-contest' }
+  | { kind: 'unknown-station' }
+  | { kind: 'station-not-in-contest' }
+
+export class TallyTree {
+  readonly tree: AreaTree
+  readonly definition: ElectionDefinition
+  private readonly tallies = new Map<AreaNode, AreaTally>()
+  /** Contest ids covering each station. */
+  private readonly contestsOfStation = new Map<string, string[]>()
+  /** Current result per contest and station (validated or withdrawn). */
+  private readonly results = new Map<string, StationResult>()
+  /** Number of contests with a validated result, per station. */
+  private readonly validatedContests = new Map<string, number>()
+  private dirty = new Set<AreaTally>()
+
+  /** Throws (assert) when the tree is inconsistent: callers treat the definition as unusable. */
+  constructor(definition: ElectionDefinition) {
+    this.definition = definition
+    this.tree = buildAreaTree(definition)
+    for (const node of this.tree.nodes.values()) {
+      if (node.area.level === 'station') continue
+      let depth = 0
+      for (let p = node.parent; p; p = p.parent) depth++
+      const tally: AreaTally = {
+        node,
+        depth,
+        snapshot: 0,
+        stationsReported: 0,
+        stationsTotal: 0,
+        registeredReported: 0,
+        registeredTotal: 0,
+        contests: [],
+        contestById: new Map(),
+        updatedAtMs: undefined,
+      }
+      this.tallies.set(node, tally)
+      this.dirty.add(tally)
+    }
+    for (const contest of definition.election.contests) {
+      const stationIds = contest.stationIds ?? [...this.tree.stations.keys()]
+      for (const stationId of new Set(stationIds)) {
+        const station = this.tree.stations.get(stationId)
+        if (!station) continue
+        this.contestsOfStation.set(stationId, [...(this.contestsOfStation.get(stationId) ?? []), contest.id])
+        for (const tally of this.chainOf(stationId)) {
+          let ct = tally.contestById.get(contest.id)
+          if (!ct) {
+            ct = { contest, counts: emptyCounts(), stationsReported: 0, stationsTotal: 0, registeredReported: 0, registeredTotal: 0 }
+            tally.contestById.set(contest.id, ct)
+          }
+          ct.stationsTotal += 1
+          ct.registeredTotal += station.registered
+        }
+      }
+    }
+    const contestOrder = new Map(definition.election.contests.map((c, i) => [c.id, i]))
+    for (const tally of this.tallies.values()) {
+      tally.contests = [...tally.contestById.values()].sort(
+        (a, b) => (contestOrder.get(a.contest.id) ?? 0) - (contestOrder.get(b.contest.id) ?? 0),
+      )
+    }
+    // A station counts in "N of M stations" only if some contest covers it: it could never report otherwise.
+    for (const stationId of this.contestsOfStation.keys()) {
+      const station = this.tree.stations.get(stationId)
+      if (!station) continue
+      for (const tally of this.chainOf(stationId)) {
+        tally.stationsTotal += 1
+        tally.registeredTotal += station.registered
+      }
+    }
+  }
+
+  get electionId(): string {
+    return this.definition.election.id
+  }
+
+  get root(): AreaTally {
+    return this.tallyOf(this.tree.root)
+  }
+
+  tallyOf(node: AreaNode): AreaTally {
+    const tally = this.tallies.get(node)
+    if (!tally) throw new Error(`no tally for area ${node.key}`)
+    return tally
+  }
+
+  resultOf(contestId: string, stationId: string): StationResult | undefined {
+    return this.results.get(resultKey(contestId, stationId))
+  }
+
+  /** Applies a station result if it is newer than the one held; duplicates and redeliveries are no-ops. */
+  apply(result: StationResult): ApplyOutcome {
+    if (result.electionId !== this.electionId) return { kind: 'other-election' }
+    const station = this.tree.stations.get(result.stationId)
+    if (!station) return { kind: 'unknown-station' }
+    const contests = this.contestsOfStation.get(result.stationId) ?? []
+    if (!contests.includes(result.contestId)) {
+      return this.definition.election.contests.some((c) => c.id === result.contestId)
+        ? { kind: 'station-not-in-contest' }
+        : { kind: 'unknown-contest' }
+    }
+    const key = resultKey(result.contestId, result.stationId)
+    const previous = this.results.get(key)
+    if (previous && previous.version >= result.version) return { kind: 'stale' }
+    this.results.set(key, result)
+
+    const wasComplete = this.isComplete(result.stationId, contests.length)
+    const wasValidated = previous?.status === 'validated'
+    const isValidated = result.status === 'validated'
+    const validated = (this.validatedContests.get(result.stationId) ?? 0) + (isValidated ? 1 : 0) - (wasValidated ? 1 : 0)
+    this.validatedContests.set(result.stationId, validated)
+    const completeDelta = Number(this.isComplete(result.stationId, contests.length)) - Number(wasComplete)
+
+    for (const tally of this.chainOf(result.stationId)) {
+      tally.snapshot += result.version - (previous?.version ?? 0)
+      tally.stationsReported += completeDelta
+      tally.registeredReported += completeDelta * station.registered
+      const ct = tally.contestById.get(result.contestId)
+      if (ct) updateContestTally(ct, station, previous, result)
+      this.dirty.add(tally)
+    }
+    return { kind: 'applied' }
+  }
+
+  /**
+   * The areas changed since the last call, children before parents, with `updatedAtMs` refreshed:
+   * a parent's value is the latest of its children's, so a cycle touches only what changed.
+   */
+  takeDirty(): AreaTally[] {
+    const taken = [...this.dirty].sort((a, b) => b.depth - a.depth || compareCodes(a.node.key, b.node.key))
+    this.dirty = new Set()
+    for (const tally of taken) tally.updatedAtMs = this.latestValidatedAt(tally)
+    return taken
+  }
+
+  /** Puts areas back after a failed cycle so the next one writes them. */
+  markDirty(tallies: Iterable<AreaTally>): void {
+    for (const t of tallies) this.dirty.add(t)
+  }
+
+  get dirtyCount(): number {
+    return this.dirty.size
+  }
+
+  /** Stations of a commune in a stable order (bureau code, then id). */
+  stationsOf(node: AreaNode): Station[] {
+    return [...node.stations].sort((a, b) => compareCodes(a.code, b.code) || compareCodes(a.id, b.id))
+  }
+
+  contestsCovering(stationId: string): readonly string[] {
+    return this.contestsOfStation.get(stationId) ?? []
+  }
+
+  private latestValidatedAt(tally: AreaTally): number | undefined {
+    let latest: number | undefined
+    const consider = (ms: number | undefined) => {
+      if (ms !== undefined && (latest === undefined || ms > latest)) latest = ms
+    }
+    if (tally.node.area.level === 'commune') {
+      for (const station of tally.node.stations) {
+        for (const contestId of this.contestsCovering(station.id)) {
+          const r = this.results.get(resultKey(contestId, station.id))
+          if (r) consider(Date.parse(r.validatedAt))
+        }
+      }
+    }
+    for (const child of tally.node.children) {
+      const childTally = this.tallies.get(child)
+      if (childTally) consider(childTally.updatedAtMs)
+    }
+    return latest
+  }
+
+  private chainOf(stationId: string): AreaTally[] {
+    const chain: AreaTally[] = []
+    for (const node of this.tree.ancestorsOfStation(stationId)) {
+      const tally = this.tallies.get(node)
+      if (tally) chain.push(tally)
+    }
+    return chain
+  }
+
+  private isComplete(stationId: string, contestCount: number): boolean {
+    return contestCount > 0 && (this.validatedContests.get(stationId) ?? 0) === contestCount
+  }
+}
+
+function updateContestTally(ct: ContestTally, station: Station, previous: StationResult | undefined, next: StationResult): void {
+  if (previous?.status === 'validated') {
+    subtractCountsInto(ct.counts, previous.counts)
+    ct.stationsReported -= 1
+    ct.registeredReported -= station.registered
+  }
+  if (next.status === 'validated') {
+    addCountsInto(ct.counts, next.counts)
+    ct.stationsReported += 1
+    ct.registeredReported += station.registered
+  }
+}
+
+function resultKey(contestId: string, stationId: string): string {
+  return `${contestId}\u0000${stationId}`
+}
+
+/** Plain code-unit order: locale-independent, so every machine sorts the same way. */
+export function compareCodes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -1,0 +1,83 @@
+// A whole France (69,242 stations, 35,700 communes, 107 départements) through the publisher. The
+// target for the first render is well under 30 s on 2 cores, disk writes included (about 10 s of
+// CPU for reading and rendering, plus the disk's time for 107k files). Disk speed is the
+// machine's, not the publisher's, and wall time on a shared CI host depends on its neighbours, so
+// this test stores into memory and bounds the CPU time of the publisher's own part (reading,
+// tallying, rendering, garbage collection): 20 s, twice what it needs, far below anything quadratic.
+import t from 'tap'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { TOPICS } from '../../core/messages.js'
+import { silentLogger } from '../../infra/logging.js'
+import { createMetricsRegistry } from '../../infra/metrics.js'
+import type { Storage } from '../../infra/storage/storage.js'
+import { buildPublisher } from '../../publish/publisher.js'
+import { FRANCE_COMMUNES, FRANCE_STATIONS, syntheticFrance, syntheticFranceResults } from '../fixtures/synthetic-france.js'
+import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
+
+const PUBLISHER_CPU_BUDGET_MS = 20_000
+
+/** Remembers the size of every file and keeps the bytes of the JSON ones only (France is 350 MB). */
+function memoryStorage(): Storage & { files: Map<string, Buffer>; sizes: Map<string, number> } {
+  const files = new Map<string, Buffer>()
+  const sizes = new Map<string, number>()
+  return {
+    files,
+    sizes,
+    async put(key, body) {
+      sizes.set(key, body.length)
+      if (key.endsWith('.json')) files.set(key, body)
+    },
+    async get(key) {
+      return files.get(key)
+    },
+    async delete(key) {
+      files.delete(key)
+    },
+    describe: () => 'memory',
+  }
+}
+
+t.test('France: every page rendered within the budget, national = Σ of the stations', async (t) => {
+  const dir = t.testdir()
+  const bus = await openTestBus(t, join(dir, 'bus'))
+  const def = syntheticFrance()
+  const results = syntheticFranceResults(def)
+  await produceDefinition(bus, def)
+  for (let i = 0; i < results.length; i += 5_000) await produceResults(bus, results.slice(i, i + 5_000))
+
+  const storage = memoryStorage()
+  const publisher = buildPublisher({ bus, storage, logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: 3_600_000 })
+  await publisher.start()
+  t.teardown(() => publisher.stop())
+  const started = performance.now()
+  const cpuBefore = process.cpuUsage()
+  const report = await publisher.publishNow()
+  const cpu = process.cpuUsage(cpuBefore)
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000)
+  const elapsed = Math.round(performance.now() - started)
+  let bytes = 0
+  for (const n of storage.sizes.values()) bytes += n
+  t.comment(`read ${FRANCE_STATIONS} results, rendered ${report.filesWritten} files (${Math.round(bytes / 1e6)} MB): ${cpuMs} ms CPU, ${elapsed} ms wall (cycle ${report.durationMs} ms)`)
+
+  const regions = new Set(def.areas.filter((a) => a.level === 'region').map((a) => a.code)).size
+  const areas = 1 + regions + 107 + FRANCE_COMMUNES
+  t.equal(report.areasRendered, areas)
+  t.equal(report.filesWritten, areas * 3 + 1)
+  t.equal(storage.sizes.size, areas * 3 + 1)
+  t.ok(cpuMs < PUBLISHER_CPU_BUDGET_MS, `${cpuMs} ms of CPU < ${PUBLISHER_CPU_BUDGET_MS} ms`)
+
+  const national = JSON.parse(storage.files.get('index.json')?.toString() ?? '{}') as { valid: number; stations: unknown; snapshot: number }
+  t.equal(national.valid, results.reduce((sum, r) => sum + r.counts.valid, 0))
+  t.same(national.stations, { reported: FRANCE_STATIONS, total: FRANCE_STATIONS })
+  t.equal(national.snapshot, FRANCE_STATIONS)
+
+  // A correction afterwards touches its commune, département, région and the country, not France.
+  const first = results[0]
+  if (!first) throw new Error('no results')
+  await bus.produce(TOPICS.results, [{ key: 'correction', value: JSON.stringify({ ...first, version: 2 }) }])
+  const second = await publisher.publishNow()
+  t.equal(second.areasRendered, 4)
+  t.equal(second.filesWritten, 4 * 3 + 1)
+  t.ok(second.durationMs < 1_000, `a one-station cycle takes ${second.durationMs} ms`)
+})

@@ -1,0 +1,85 @@
+import t from 'tap'
+import type { ElectionDefinition } from '../../core/schemas.js'
+import { buildAreaDocument } from '../../publish/area-document.js'
+import { TallyTree } from '../../publish/tally-tree.js'
+import { cleanCounts, smallElection, smallStationResult } from '../fixtures/small-election.js'
+
+/** The small election with a second contest (a local referendum) held in Paris only. */
+function twoContests(): ElectionDefinition {
+  const def = smallElection()
+  def.election.contests.push({
+    id: 'referendum-paris',
+    name: 'Référendum local (Paris)',
+    seats: 1,
+    candidates: [
+      { id: 'OUI', ballot: 1, name: 'Oui' },
+      { id: 'NON', ballot: 2, name: 'Non' },
+    ],
+    stationIds: def.stations.filter((s) => s.commune === '75056').map((s) => s.id),
+  })
+  return def
+}
+
+t.test('a station is reported once every contest covering it has a validated result', async (t) => {
+  const def = twoContests()
+  const tree = new TallyTree(def)
+  const paris = def.stations[0]
+  if (!paris) throw new Error('fixture')
+  const parisNode = tree.tree.nodes.get('commune:75056')
+  const creteilNode = tree.tree.nodes.get('commune:94028')
+  if (!parisNode || !creteilNode) throw new Error('fixture')
+  tree.takeDirty()
+
+  t.same(tree.apply(smallStationResult(paris)), { kind: 'applied' })
+  t.equal(tree.tallyOf(parisNode).stationsReported, 0, 'the referendum is still missing')
+  t.equal(tree.tallyOf(parisNode).contestById.get('pres')?.stationsReported, 1)
+
+  const referendum = {
+    ...smallStationResult(paris),
+    contestId: 'referendum-paris',
+    counts: cleanCounts(paris, 3, ['OUI', 'NON']),
+  }
+  t.same(tree.apply(referendum), { kind: 'applied' })
+  t.equal(tree.tallyOf(parisNode).stationsReported, 1)
+  t.equal(tree.root.stationsReported, 1)
+  t.same(
+    tree.takeDirty().map((a) => a.node.key),
+    ['commune:75056', 'departement:75', 'region:11', 'country:FR'],
+    'dirty areas, children first',
+  )
+
+  const parisDoc = buildAreaDocument(tree, tree.tallyOf(parisNode))
+  t.same(parisDoc.contests.map((c) => c.id), ['pres', 'referendum-paris'])
+  t.equal(parisDoc.registered, undefined, 'no top-level figures with two contests')
+  const creteilDoc = buildAreaDocument(tree, tree.tallyOf(creteilNode))
+  t.same(creteilDoc.contests.map((c) => c.id), ['pres'], 'a page shows only the contests of its area')
+  t.equal(creteilDoc.registered, 0, 'one contest: figures at the top level')
+
+  t.same(tree.apply({ ...referendum, stationId: def.stations[3]?.id ?? '' }), { kind: 'station-not-in-contest' })
+  t.same(tree.apply({ ...referendum, contestId: 'nope' }), { kind: 'unknown-contest' })
+  t.same(tree.apply({ ...referendum, electionId: 'other' }), { kind: 'other-election' })
+  t.same(tree.apply(referendum), { kind: 'stale' }, 'the same version again changes nothing')
+  t.equal(tree.dirtyCount, 0)
+})
+
+t.test('withdrawing and re-validating moves every ancestor, never below zero', async (t) => {
+  const def = smallElection()
+  const tree = new TallyTree(def)
+  const station = def.stations[5]
+  if (!station) throw new Error('fixture')
+  tree.apply(smallStationResult(station, { version: 1 }))
+  tree.apply(smallStationResult(station, { version: 2, status: 'withdrawn' }))
+  t.same([tree.root.stationsReported, tree.root.registeredReported, tree.root.snapshot], [0, 0, 2])
+  t.same(tree.root.contests[0]?.counts.valid, 0)
+  tree.apply(smallStationResult(station, { version: 3, seed: 8 }))
+  t.equal(tree.root.contests[0]?.counts.valid, cleanCounts(station, 8).valid)
+  t.same([tree.root.stationsReported, tree.root.registeredReported, tree.root.snapshot], [1, station.registered, 3])
+  const [latest] = tree.takeDirty().filter((a) => a.depth === 0)
+  t.equal(latest?.updatedAtMs, Date.parse('2027-04-11T18:13:00.000Z'))
+})
+
+t.test('an inconsistent definition is refused', async (t) => {
+  const def = smallElection()
+  def.stations.push({ id: 'lost-0001', code: '0001', name: 'Nulle part', commune: '99999', registered: 10 })
+  t.throws(() => new TallyTree(def), /commune 99999/)
+})
