@@ -28,7 +28,7 @@ const serviceRules = SERVICES.map((service) => ({
 }))
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'static-out/**', 'data/**', '.scratch/**', 'ops/kafka/lib/**', 'test/fixtures/lint/**', 'bench/out/**', '.tap/**'] },
+  { ignores: ['node_modules/**', 'static-out/**', 'data/**', '.scratch/**', 'ops/kafka/lib/**', 'test/fixtures/lint/**', 'bench/out/**', '.tap/**', 'tap-snapshots/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

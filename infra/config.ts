@@ -36,7 +36,7 @@ export const EnvSchema = z.object({
   OUTPUT_DIR: z.string().min(1).default('./static-out'),
   PUBLISH_INTERVAL_MS: positiveMs(1000),
   INGEST_API_TOKENS: apiTokens,
-  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().max(50 * 1024 * 1024).default(256 * 1024),
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().max(50 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...Object.fromEntries(
     NOT_YET_SUPPORTED.map((name) => [
@@ -87,6 +87,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
 }
 
 export class ConfigError extends Error {
+  override name = 'ConfigError'
+
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
   }

@@ -198,6 +198,10 @@ function loadLog(path: string, logger?: Logger): { records: StoredRecord[]; next
     const nl = buf.indexOf(10, pos)
     const rec = nl === -1 ? undefined : decodeLine(buf.toString('utf8', pos, nl))
     if (rec === undefined || rec.offset < nextOffset) {
+      if (hasValidLineAfter(buf, nl)) {
+        // Not a torn tail: acknowledged records follow. Cutting here would lose them.
+        throw new Error(`bus log ${path} is corrupt at byte ${pos} with valid records after it; refusing to start (move the file aside and investigate)`)
+      }
       logger?.warn({ path, at: pos, size: buf.length }, 'bus log: cutting an unacknowledged torn tail')
       const fd = openSync(path, 'r+')
       try {
@@ -213,6 +217,18 @@ function loadLog(path: string, logger?: Logger): { records: StoredRecord[]; next
     pos = nl + 1
   }
   return { records, nextOffset }
+}
+
+function hasValidLineAfter(buf: Buffer, nl: number): boolean {
+  if (nl === -1) return false
+  let pos = nl + 1
+  while (pos < buf.length) {
+    const next = buf.indexOf(10, pos)
+    if (next === -1) return false
+    if (decodeLine(buf.toString('utf8', pos, next)) !== undefined) return true
+    pos = next + 1
+  }
+  return false
 }
 
 function readAll(path: string): Buffer {
@@ -301,6 +317,8 @@ export async function openEmbeddedBus(dir: string, options: { logger?: Logger } 
     if (!t) {
       t = TopicLog.open(dir, name, compactedTopics.has(name), logger)
       topics.set(name, t)
+      // A topic that failed to open is not remembered: the next call tries again (and fails loudly again).
+      t.catch(() => topics.delete(name))
     }
     return t
   }
@@ -383,7 +401,10 @@ export async function openEmbeddedBus(dir: string, options: { logger?: Logger } 
       if (closed) return
       for (const s of [...subscriptions]) await s.stop()
       closed = true
-      for (const t of topics.values()) await (await t).close()
+      for (const t of topics.values()) {
+        const log = await t.catch(() => undefined)
+        await log?.close()
+      }
       releaseLock()
     },
   }

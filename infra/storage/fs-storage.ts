@@ -3,7 +3,6 @@
 // page or the new one, never half of one.
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
-import { randomBytes } from 'node:crypto'
 import type { Storage, StoredObjectMeta } from './storage.js'
 
 /** Keys are relative paths of safe segments; anything that could climb out of the folder is refused. */
@@ -18,13 +17,27 @@ export function resolveKey(root: string, key: string): string {
 
 export function createFsStorage(dir: string): Storage {
   const root = resolve(dir)
+  // A France render writes 100k files into 36k folders: creating each folder once, and naming
+  // temporary files with a counter instead of random bytes, saves a system call or two per file.
+  const knownDirs = new Set<string>()
+  let tmpCounter = 0
+  const tmpPrefix = `.tmp-${process.pid}-${Date.now().toString(36)}`
   return {
     async put(key: string, body: Buffer, _meta: StoredObjectMeta) {
       // Content-Type and Cache-Control are the web server's business for a folder (by extension).
       const path = resolveKey(root, key)
-      await mkdir(dirname(path), { recursive: true })
-      const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
-      const fh = await open(tmp, 'w')
+      const folder = dirname(path)
+      if (!knownDirs.has(folder)) {
+        await mkdir(folder, { recursive: true })
+        knownDirs.add(folder)
+      }
+      const tmp = join(folder, `${tmpPrefix}-${tmpCounter++}`)
+      const fh = await open(tmp, 'w').catch(async (err: NodeJS.ErrnoException) => {
+        // The folder was removed behind our back (an operator cleaning the output): recreate it.
+        if (err.code !== 'ENOENT') throw err
+        await mkdir(folder, { recursive: true })
+        return open(tmp, 'w')
+      })
       try {
         await fh.writeFile(body)
       } finally {
@@ -42,6 +55,7 @@ export function createFsStorage(dir: string): Storage {
     },
     async delete(key) {
       await rm(resolveKey(root, key), { force: true })
+      knownDirs.clear()
     },
     describe() {
       return root
