@@ -1,0 +1,139 @@
+// Submits returns to an ingest server over its public HTTP API, in batches, the way an
+// integrator would: what is not acknowledged is retried, what is rejected is reported.
+import { z } from 'zod'
+import type { Counts } from '../core/schemas.js'
+
+export interface ReplayItem {
+  electionId: string
+  contestId: string
+  stationId: string
+  counts: Counts
+}
+
+export interface SubmitOptions {
+  ingestUrl: string
+  token: string
+  items: readonly ReplayItem[]
+  batchSize?: number
+  concurrency?: number
+  /** Returns per second; unlimited when absent. */
+  rate?: number
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface SubmitReport {
+  submitted: number
+  accepted: number
+  rejected: number
+  rejectedByCode: Record<string, number>
+  /** A few rejections, to show the reader what went wrong. */
+  rejectionSamples: string[]
+  receipts: Map<string, string>
+  retries: number
+}
+
+const MAX_ATTEMPTS = 30
+const MAX_BACKOFF_MS = 5000
+
+const BatchAnswerSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({ status: z.literal('accepted'), receipt: z.string(), returnId: z.string() }).loose(),
+      z.object({ status: z.literal('rejected'), error: z.object({ code: z.string(), message: z.string() }).loose() }).loose(),
+    ]),
+  ),
+})
+
+/** The return id a replay uses: the same row replayed again is the same return, counted once. */
+export function replayReturnId(item: ReplayItem): string {
+  return `replay:${item.electionId}:${item.contestId}:${item.stationId}`
+}
+
+export async function submitReturns(options: SubmitOptions): Promise<SubmitReport> {
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 500, options.rate ? Math.ceil(options.rate) : Infinity))
+  const concurrency = options.concurrency ?? 2
+  const report: SubmitReport = {
+    submitted: 0, accepted: 0, rejected: 0, rejectedByCode: {}, rejectionSamples: [], receipts: new Map(), retries: 0,
+  }
+  const batches: ReplayItem[][] = []
+  for (let i = 0; i < options.items.length; i += batchSize) batches.push(options.items.slice(i, i + batchSize))
+  const startedAt = Date.now()
+  let next = 0
+  let sent = 0
+
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]
+      if (!batch) break
+      if (options.rate) {
+        // Pace by the number of returns already handed out, so the rate holds across workers.
+        const due = startedAt + (sent / options.rate) * 1000
+        sent += batch.length
+        const wait = due - Date.now()
+        if (wait > 0) await sleep(wait)
+      }
+      await submitBatch(options, batch, report)
+      report.submitted += batch.length
+      options.onProgress?.(report.submitted, options.items.length)
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return report
+}
+
+async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[], report: SubmitReport): Promise<void> {
+  const body = JSON.stringify({
+    returns: batch.map((item) => ({ ...item, returnId: replayReturnId(item), channel: 'import' })),
+  })
+  for (let attempt = 1; ; attempt++) {
+    let status = 0
+    let text: string
+    try {
+      const res = await fetch(`${options.ingestUrl}/v1/returns/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+        body,
+        signal: AbortSignal.timeout(60_000),
+      })
+      status = res.status
+      text = await res.text()
+    } catch (err) {
+      text = err instanceof Error ? err.message : String(err)
+    }
+    if (status === 200) {
+      recordAnswers(batch, text, report)
+      return
+    }
+    // Not acknowledged: nothing of this batch is known to be durable, so it is sent again whole.
+    // Returns carry ids, so a batch that was in fact stored is not counted twice.
+    const retryable = status === 0 || status === 429 || status >= 500
+    if (!retryable || attempt >= MAX_ATTEMPTS) {
+      throw new Error(`ingest answered ${status || 'no response'} after ${attempt} attempt(s): ${text.slice(0, 300)}`)
+    }
+    report.retries++
+    await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt))
+  }
+}
+
+function recordAnswers(batch: readonly ReplayItem[], text: string, report: SubmitReport): void {
+  const answer = BatchAnswerSchema.parse(JSON.parse(text))
+  if (answer.results.length !== batch.length) {
+    throw new Error(`ingest answered ${answer.results.length} results for a batch of ${batch.length}`)
+  }
+  answer.results.forEach((r, i) => {
+    if (r.status === 'accepted') {
+      report.accepted++
+      report.receipts.set(r.returnId, r.receipt)
+      return
+    }
+    report.rejected++
+    report.rejectedByCode[r.error.code] = (report.rejectedByCode[r.error.code] ?? 0) + 1
+    if (report.rejectionSamples.length < 10) {
+      report.rejectionSamples.push(`${batch[i]?.stationId ?? '?'}: ${r.error.code}: ${r.error.message}`)
+    }
+  })
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
