@@ -3,6 +3,7 @@
 // offsets only after its handler resolves, i.e. after the transaction; a batch delivered again
 // after a crash finds its returns already stored and changes nothing (exactly-once effect).
 import assert from 'node:assert/strict'
+import { setImmediate } from 'node:timers/promises'
 import { DEFAULT_THRESHOLDS, type CheckThresholds } from '../core/checks.js'
 import { TOPICS } from '../core/messages.js'
 import type { BatchHandler, Bus, ConsumedRecord, Subscription } from '../infra/bus/bus.js'
@@ -92,6 +93,10 @@ export function buildConsolidator(deps: ConsolidatorDeps) {
         'consolidate: records set aside in rejected_messages',
       )
     }
+    // PGlite runs queries synchronously, so a backlog of batches would otherwise chain promises
+    // without ever returning to the event loop: no relay fsync, no HTTP answer in this process
+    // until the backlog is gone. One turn of the loop per batch keeps them going.
+    await setImmediate()
   }
 
   const handleElections: BatchHandler = async (records) => {

@@ -19,7 +19,7 @@ import { markPublished, type PublishedMark, type PublishedMove } from './station
 /** Messages per produce: a few thousand keeps each fsync (or Kafka request) well filled. */
 export const RELAY_CHUNK_MESSAGES = 2_000
 /** How often a relay pass reads the outbox from its first id rather than from the last relayed. */
-export const RESCAN_INTERVAL_MS = 10_000
+export const RESCAN_INTERVAL_MS = 60_000
 
 export interface OutboxRelayDeps {
   db: Db

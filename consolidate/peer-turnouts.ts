@@ -43,9 +43,13 @@ export class PeerTurnouts {
   toLoad(areas: readonly PeerArea[], nowMs: number): PeerGroupsToLoad {
     const plan: PeerGroupsToLoad = { communes: [], departements: [] }
     const departements = new Set<string>()
+    const communes = new Set<string>()
     for (const a of areas) {
+      const communeKey = groupKey(a, 'commune', a.commune)
+      if (communes.has(communeKey)) continue
+      communes.add(communeKey)
       const departementHeld = a.departement !== undefined && this.fresh(groupKey(a, 'departement', a.departement), nowMs) !== undefined
-      const commune = this.fresh(groupKey(a, 'commune', a.commune), nowMs)
+      const commune = this.fresh(communeKey, nowMs)
       if (commune === undefined) {
         plan.communes.push({ ...a, departementHeld })
         continue

@@ -14,7 +14,7 @@ import {
   smallReturn,
   stationResults,
   stationState,
-} from './consolidation-harness.js'
+} from '../fixtures/consolidation-harness.js'
 
 const def = smallElection()
 

@@ -14,7 +14,7 @@ import {
   smallReturn,
   stationResults,
   stationState,
-} from './consolidation-harness.js'
+} from '../fixtures/consolidation-harness.js'
 
 const def = smallElection()
 const [s1, s2, s3] = def.stations

@@ -6,7 +6,7 @@ import type { Counts, Station } from '../../core/schemas.js'
 import { PeerTurnouts } from '../../consolidate/peer-turnouts.js'
 import { readFindings } from '../../consolidate/returns-repository.js'
 import { smallElection } from '../fixtures/small-election.js'
-import { openHarness, produceDefinition, produceReturns, smallReturn, stationState } from './consolidation-harness.js'
+import { openHarness, produceDefinition, produceReturns, smallReturn, stationState } from '../fixtures/consolidation-harness.js'
 
 t.test('PeerTurnouts: commune first, then the département, never the station itself', async (t) => {
   const peers = new PeerTurnouts(2, 1000)

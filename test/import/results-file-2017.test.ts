@@ -10,7 +10,6 @@ const DATA_DIR = path.resolve(import.meta.dirname, '../../../shared/data')
 const ROUND_1 = path.join(DATA_DIR, '2017-presidentielle-1_par_bureau_large.csv.gz')
 const ROUND_2 = path.join(DATA_DIR, '2017-presidentielle-2_par_bureau_large.csv.gz')
 const IN_CI = (process.env.CI ?? '') !== '' && process.env.CI !== 'false' && process.env.CI !== '0'
-const READ_TIME_MAX_MS = 10_000
 
 function realFileTest(file: string): { skip: string | false } {
   return { skip: existsSync(file) || IN_CI ? false : `${file} is absent (only CI requires it)` }
@@ -25,7 +24,6 @@ t.test('the full 2017 round-1 file: every station and the national totals', real
   const imported = await readResultsFile(ROUND_1)
   const elapsedMs = performance.now() - started
   t.comment(`read ${imported.returns.length} rows in ${Math.round(elapsedMs)} ms`)
-  t.ok(elapsedMs < READ_TIME_MAX_MS, `read in ${Math.round(elapsedMs)} ms`)
 
   t.equal(imported.layout, 'wide')
   t.same(imported.warnings, [])

@@ -135,10 +135,8 @@ t.test('a replay-sized batch of 500 goes through in one request', async (t) => {
   const returns = Array.from({ length: 500 }, (_, i) =>
     validReturn({ stationId: ['S1', 'S2', 'S3'][i % 3], returnId: `replay:e2024:pres:row-${i}`, channel: 'import' }),
   )
-  const started = Date.now()
   const answer = await h.post('/v1/returns/batch', { returns })
   t.equal(answer.status, 200)
   t.equal(answer.json.accepted, 500)
-  t.ok(Date.now() - started < 5000, `500 returns in ${Date.now() - started} ms`)
   t.equal((await h.returnsOnBus()).length, 500)
 })
