@@ -6,6 +6,7 @@ import { createLogger } from '../infra/logging.js'
 import { runStart } from './start.js'
 import { runReplay, type ReplayChannel } from './replay.js'
 import { runElectionLoad } from './load-election.js'
+import { ResultsFileError } from './import/results-file.js'
 
 const USAGE = `usage: elections <command> [options]
 
@@ -78,6 +79,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+function isFileError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR'
+}
+
 function parseChannel(value: string | undefined): ReplayChannel {
   if (value === 'upload') return value
   if (value === 'phone' || value === 'both') {
@@ -95,6 +101,10 @@ try {
   } else if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`elections: ${(err as Error).message}\n\n${USAGE}\n`)
     process.exitCode = 64 // EX_USAGE
+  } else if (err instanceof ResultsFileError || isFileError(err)) {
+    // Expected failures a person can fix: say what and where, without a stack trace.
+    process.stderr.write(`elections: ${(err as Error).message}\n`)
+    process.exitCode = 66 // EX_NOINPUT
   } else {
     process.stderr.write(`elections: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
     process.exitCode = 1
