@@ -68,6 +68,39 @@ export function placeReturn(
   return { kind: 'known', election, contest, station }
 }
 
+/** Returns sorted by placement: the ones to consolidate now, the ones that wait, the ones refused. */
+export interface PlacedReturns<M> {
+  known: { message: M; election: ElectionFacts; contest: ContestFacts; station: StationFacts }[]
+  pending: { message: M; reason: string }[]
+  rejected: { message: M; reason: string }[]
+}
+
+export function placeReturns<M extends { electionId: string; contestId: string; stationId: string }>(
+  messages: readonly M[],
+  catalogue: { get(electionId: string): ElectionFacts | undefined },
+): PlacedReturns<M> {
+  const placed: PlacedReturns<M> = { known: [], pending: [], rejected: [] }
+  for (const message of messages) {
+    const placement = placeReturn(message, catalogue.get(message.electionId))
+    switch (placement.kind) {
+      case 'known':
+        placed.known.push({ message, election: placement.election, contest: placement.contest, station: placement.station })
+        break
+      case 'pending':
+        placed.pending.push({ message, reason: placement.reason })
+        break
+      case 'rejected':
+        placed.rejected.push({ message, reason: placement.reason })
+        break
+      default: {
+        const never: never = placement
+        throw new Error(`unexpected placement ${JSON.stringify(never)}`)
+      }
+    }
+  }
+  return placed
+}
+
 export class ElectionCatalogue {
   private readonly byId = new Map<string, ElectionFacts>()
 

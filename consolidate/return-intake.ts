@@ -8,12 +8,11 @@ import { canonicalJson } from '../core/return-ids.js'
 import type { ReturnSubmitted } from '../core/schemas.js'
 import type { ConsumedRecord } from '../infra/bus/bus.js'
 import type { Queryable } from '../infra/db/db.js'
-import { placeReturn, type ElectionCatalogue } from './election-catalogue.js'
+import { placeReturns, type ElectionCatalogue } from './election-catalogue.js'
 import { parseMessage } from './message-parsing.js'
 import type { PeerTurnouts } from './peer-turnouts.js'
 import { insertRejectedMessages, type RejectedMessage } from './rejected-messages-repository.js'
 import { consolidateReturns, type ConsolidationSummary } from './return-consolidation.js'
-import type { ReturnToDecide } from './return-decisions.js'
 import { insertReturns, readContentHashes, writeOutcomes, type IncomingReturn, type ReturnOutcome } from './returns-repository.js'
 
 export interface ReturnIntakeSummary {
@@ -91,34 +90,15 @@ export async function takeInReturnRecords(tx: Queryable, records: readonly Consu
 
   const fresh = candidates.filter((c) => inserted.has(c.message.returnId))
   await ctx.catalogue.refresh(tx, fresh.map((c) => c.message.electionId))
-  const known: ReturnToDecide[] = []
-  const outcomes: ReturnOutcome[] = []
-  let pending = 0
-  let rejected = 0
-  for (const { message } of fresh) {
-    const placement = placeReturn(message, ctx.catalogue.get(message.electionId))
-    switch (placement.kind) {
-      case 'known':
-        known.push({ message, election: placement.election, contest: placement.contest, station: placement.station })
-        break
-      case 'pending':
-        pending += 1
-        outcomes.push({ returnId: message.returnId, status: 'pending', reason: placement.reason })
-        break
-      case 'rejected':
-        rejected += 1
-        outcomes.push({ returnId: message.returnId, status: 'rejected', reason: placement.reason })
-        break
-      default: {
-        const never: never = placement
-        throw new Error(`unexpected placement ${JSON.stringify(never)}`)
-      }
-    }
-  }
+  const { known, pending, rejected } = placeReturns(fresh.map((c) => c.message), ctx.catalogue)
+  const outcomes: ReturnOutcome[] = [
+    ...pending.map(({ message, reason }): ReturnOutcome => ({ returnId: message.returnId, status: 'pending', reason })),
+    ...rejected.map(({ message, reason }): ReturnOutcome => ({ returnId: message.returnId, status: 'rejected', reason })),
+  ]
   await writeOutcomes(tx, outcomes, ctx.now)
   await insertRejectedMessages(tx, setAside, ctx.now)
   const consolidation = await consolidateReturns(tx, known, ctx)
-  return { records: records.length, unparseable, duplicates, conflictingIds, pending, rejected, consolidation }
+  return { records: records.length, unparseable, duplicates, conflictingIds, pending: pending.length, rejected: rejected.length, consolidation }
 }
 
 /**
