@@ -16,6 +16,7 @@ import { createMetricsRegistry } from '../infra/metrics.js'
 import { readResultsFile } from '../bin/import/results-file.js'
 import { openRuntime } from '../bin/runtime.js'
 import { replayInProcess } from '../bin/replay.js'
+import { replayItems } from '../bin/replay-client.js'
 import { buildPublisher } from '../publish/publisher.js'
 
 const file = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', '2017-presidentielle-1_par_bureau_large.csv.gz'))
@@ -37,7 +38,7 @@ console.log(`import alone:             ${seconds(importMs)} (${imported.returns.
 // The replay: HTTP ingest → bus → consolidation (PGlite) → [results] → pages.
 const config = loadConfig({ DATA_DIR: join(work, 'data'), OUTPUT_DIR: join(work, 'out'), LOG_LEVEL: 'silent' })
 const runtime = await openRuntime(config, silentLogger(), { serveSite: false, ephemeralIngestPort: true })
-const items = imported.returns.map((r) => ({ electionId: imported.definition.election.id, contestId: r.contestId, stationId: r.stationId, counts: r.counts }))
+const items = replayItems(imported.definition, imported.returns)
 t0 = performance.now()
 const { summary, report } = await replayInProcess(runtime, imported.definition, items, undefined, true)
 const replayMs = performance.now() - t0

@@ -44,6 +44,14 @@ const BatchAnswerSchema = z.object({
   ),
 })
 
+/** The replay items of an election's returns (a results file's rows, the demo's returns). */
+export function replayItems(
+  definition: { election: { id: string } },
+  returns: readonly { contestId: string; stationId: string; counts: Counts }[],
+): ReplayItem[] {
+  return returns.map((r) => ({ electionId: definition.election.id, contestId: r.contestId, stationId: r.stationId, counts: r.counts }))
+}
+
 /** The return id a replay uses: the same row replayed again is the same return, counted once. */
 export function replayReturnId(item: ReplayItem): string {
   return `replay:${item.electionId}:${item.contestId}:${item.stationId}`

@@ -4,7 +4,7 @@
 import type { Config } from '../infra/config.js'
 import type { Logger } from '../infra/logging.js'
 import { readResultsFile } from './import/results-file.js'
-import { submitReturns, type ReplayItem, type SubmitReport } from './replay-client.js'
+import { replayItems, submitReturns, type ReplayItem, type SubmitReport } from './replay-client.js'
 import { createProgress } from './progress.js'
 import { openRuntime, type Runtime } from './runtime.js'
 import { publishDefinition } from './load-election.js'
@@ -34,12 +34,7 @@ export async function runReplay(config: Config, logger: Logger, options: ReplayO
   const imported = await readResultsFile(options.file)
   for (const w of imported.warnings.slice(0, 20)) process.stderr.write(`warning: ${w}\n`)
   if (imported.warnings.length > 20) process.stderr.write(`warning: … and ${imported.warnings.length - 20} more\n`)
-  const items: ReplayItem[] = imported.returns.map((r) => ({
-    electionId: imported.definition.election.id,
-    contestId: r.contestId,
-    stationId: r.stationId,
-    counts: r.counts,
-  }))
+  const items = replayItems(imported.definition, imported.returns)
 
   if (options.target !== undefined) {
     if (options.token === undefined) throw new Error('--target needs an API token: --token T or INGEST_TOKEN')

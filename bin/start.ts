@@ -8,7 +8,8 @@ import { demoElection } from '../core/demo-election.js'
 import { openRuntime } from './runtime.js'
 import { replayInProcess } from './replay.js'
 import { readResultsFile } from './import/results-file.js'
-import type { ReplayItem } from './replay-client.js'
+import { replayItems, type ReplayItem } from './replay-client.js'
+import type { ElectionDefinition } from '../core/schemas.js'
 
 /** The demo's stations arrive over about this long, so the pages visibly fill up. */
 const DEMO_REPLAY_SECONDS = 40
@@ -48,7 +49,7 @@ export async function runStart(config: Config, logger: Logger, options: { replay
 
 interface ReplayJob {
   label: string
-  definition: Parameters<typeof replayInProcess>[1]
+  definition: ElectionDefinition
   items: ReplayItem[]
   rate: number | undefined
 }
@@ -59,7 +60,7 @@ async function pickReplay(bus: Bus, replayFile: string | undefined): Promise<Rep
     return {
       label: replayFile,
       definition: imported.definition,
-      items: imported.returns.map((r) => ({ electionId: imported.definition.election.id, contestId: r.contestId, stationId: r.stationId, counts: r.counts })),
+      items: replayItems(imported.definition, imported.returns),
       rate: undefined,
     }
   }
@@ -68,7 +69,7 @@ async function pickReplay(bus: Bus, replayFile: string | undefined): Promise<Rep
   return {
     label: `the demo election "${demo.definition.election.name}"`,
     definition: demo.definition,
-    items: demo.returns.map((r) => ({ electionId: demo.definition.election.id, contestId: r.contestId, stationId: r.stationId, counts: r.counts })),
+    items: replayItems(demo.definition, demo.returns),
     rate: Math.max(1, demo.returns.length / DEMO_REPLAY_SECONDS),
   }
 }

@@ -55,7 +55,6 @@ export function createFsStorage(dir: string): Storage {
     },
     async delete(key) {
       await rm(resolveKey(root, key), { force: true })
-      knownDirs.clear()
     },
     describe() {
       return root
