@@ -31,8 +31,14 @@ export function createMemoryCache(now: () => number = Date.now): Cache {
     async get(key) {
       return live(key)?.value
     },
+    async getMany(keys) {
+      return keys.map((k) => live(k)?.value)
+    },
     async set(key, value, ttlMs) {
       entries.set(key, { value, expiresAt: expiry(ttlMs) })
+    },
+    async setMany(list, ttlMs) {
+      for (const { key, value } of list) entries.set(key, { value, expiresAt: expiry(ttlMs) })
     },
     async setIfAbsent(key, value, ttlMs) {
       if (live(key)) return false
@@ -47,6 +53,15 @@ export function createMemoryCache(now: () => number = Date.now): Cache {
     },
     async delete(key) {
       entries.delete(key)
+    },
+    async holdLock(key, owner, ttlMs) {
+      const e = live(key)
+      if (e && e.value !== owner) return false
+      entries.set(key, { value: owner, expiresAt: expiry(ttlMs) })
+      return true
+    },
+    async releaseLock(key, owner) {
+      if (live(key)?.value === owner) entries.delete(key)
     },
     async close() {
       clearInterval(sweeper)

@@ -1,0 +1,30 @@
+// Real services named by variables: TEST_DATABASE_URL (a superuser connection), TEST_REDIS_URL,
+// TEST_KAFKA_BROKERS, TEST_S3_ENDPOINT, TEST_VARNISH_URL, TEST_NGINX_URL. `.ci/run` brings the
+// stack up and sets every one of them, so in CI these tests always run; an unset variable there
+// is a failure. On a developer's machine an unset variable skips the test, saying which.
+import type { Test } from 'tap'
+
+export type RealServiceVariable =
+  | 'TEST_DATABASE_URL'
+  | 'TEST_REDIS_URL'
+  | 'TEST_KAFKA_BROKERS'
+  | 'TEST_S3_ENDPOINT'
+  | 'TEST_VARNISH_URL'
+  | 'TEST_NGINX_URL'
+
+/** The variable's value, or undefined after failing (CI) or skipping (elsewhere) the test. */
+export function realService(t: Test, variable: RealServiceVariable): string | undefined {
+  const value = process.env[variable]
+  if (value) return value
+  if (process.env.CI) {
+    t.fail(`${variable} is not set: CI must run this test against the real service (bash .ci/run sets it)`)
+    return undefined
+  }
+  t.plan(0, `${variable} unset: no such service named on this machine`)
+  return undefined
+}
+
+/** A name unique to this test process and moment, for topics, buckets, key prefixes, databases. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`
+}
