@@ -4,12 +4,11 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import type { Storage, StoredObjectMeta } from './storage.js'
+import { assertSafeKey } from './storage-key.js'
 
 /** Keys are relative paths of safe segments; anything that could climb out of the folder is refused. */
 export function resolveKey(root: string, key: string): string {
-  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) || key.split('/').some((s) => s === '.' || s === '..')) {
-    throw new Error(`unsafe storage key ${JSON.stringify(key)}`)
-  }
+  assertSafeKey(key)
   const full = resolve(root, key)
   if (!full.startsWith(resolve(root) + sep)) throw new Error(`storage key escapes the output folder: ${key}`)
   return full
