@@ -1,5 +1,5 @@
-// Values as the two database drivers hand them back: pg returns bigint as a string and PGlite as a
-// number; both return timestamptz as a Date. These helpers read either.
+// Values as the database adapters hand them back: int8 as a number (a bigint beyond 2^53; the pg
+// adapter parses it as PGlite does), timestamptz as a Date. These helpers read any of them.
 
 export function toNumber(value: unknown): number {
   if (typeof value === 'number') return value
