@@ -1,8 +1,9 @@
 // The database roles of the separation (DESIGN.md, "Separation and accountability"), the one place
 // their SQL lives; ops/postgres/setup.sh and `bin/db.ts` run it. The consolidation service owns
-// its database and every table its migrations create; the results desk may connect and read;
-// the publisher has no role at all, so no credential exists that its host could hold or leak;
-// nobody else may connect. Idempotent: running it again changes nothing.
+// its database and every table its migrations create; the results desk may connect and read, and
+// write only its own audit entries; the publisher has no role at all, so no credential exists
+// that its host could hold or leak; nobody else may connect. Idempotent: running it again
+// changes nothing.
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Logger } from '../logging.js'
@@ -25,6 +26,9 @@ export interface RolesUrls {
   /** For the results desk. */
   deskDatabaseUrl: string
 }
+
+/** The database-level setting that names the desk role for the migrations (unset on PGlite). */
+export const DESK_ROLE_SETTING = 'elections.desk_role'
 
 // Role and database names go into DDL, which takes no parameters: they are checked against this
 // pattern and then quoted, never spliced in as they come.
@@ -102,6 +106,10 @@ export async function setupRoles(adminUrl: string, options: RolesOptions = {}): 
     // connect, nor create schemas, nor use temporary tables.
     await admin.exec(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`)
     await admin.exec(`GRANT CONNECT ON DATABASE ${database} TO ${desk}`)
+    // The desk's few writes are on tables the migrations create after this setup, as the
+    // consolidate role: the database carries the desk role's name to them (see grant_desk_writes
+    // in infra/db/migrations/002_desk.sql), so they grant exactly those writes and nothing else.
+    await admin.exec(`ALTER DATABASE ${database} SET ${DESK_ROLE_SETTING} = ${pg.escapeLiteral(name.desk)}`)
   } finally {
     await admin.close()
   }
@@ -117,10 +125,12 @@ export async function setupRoles(adminUrl: string, options: RolesOptions = {}): 
     await inside.exec(`REVOKE ALL ON SCHEMA public FROM PUBLIC`)
     await inside.exec(`GRANT USAGE ON SCHEMA public TO ${desk}`)
     // Read-only on the consolidation tables, present and future: the migrations run later as the
-    // consolidate role, and its default privileges cover every table they create. The desk's own
-    // write tables (sessions, acknowledgements, decisions) arrive with issue 5, with their grants.
+    // consolidate role, and its default privileges cover every table they create.
     await inside.exec(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${desk}`)
     await inside.exec(`ALTER DEFAULT PRIVILEGES FOR ROLE ${consolidate} IN SCHEMA public GRANT SELECT ON TABLES TO ${desk}`)
+    // Migrated already (setup run again, or a new desk role): grant the desk's writes now.
+    const migrated = await inside.query<{ found: boolean }>(`SELECT to_regprocedure('public.grant_desk_writes(text)') IS NOT NULL AS found`)
+    if (migrated.rows[0]?.found === true) await inside.query('SELECT public.grant_desk_writes($1)', [name.desk])
   } finally {
     await inside.close()
   }

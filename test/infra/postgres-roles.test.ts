@@ -1,12 +1,14 @@
 // The database roles of the separation (infra/db/roles.ts) on a real PostgreSQL
 // (TEST_DATABASE_URL, a superuser): the consolidation role owns what its migrations create, the
-// desk reads and nothing more, anyone else cannot connect, and a second run changes nothing.
+// desk reads and appends audit entries and nothing more, anyone else cannot connect, and a second
+// run changes nothing.
 // Roles are cluster-wide, so this test names its own and drops them at the end.
 import t from 'tap'
 import type { Test } from 'tap'
 import pg from 'pg'
 import type { Db } from '../../infra/db/db.js'
 import { migrate } from '../../infra/db/migrate.js'
+import { appendAudit, verifyAudit } from '../../consolidate/desk/audit-log.js'
 import { connectPostgresDb, DbConnectionError } from '../../infra/db/postgres-db.js'
 import { scramSha256Verifier, setupRoles } from '../../infra/db/roles.js'
 import { realService, uniqueName } from '../helpers/real-services.js'
@@ -61,6 +63,8 @@ async function privileges(adminUrl: string, names: ReturnType<typeof isolatedNam
       tables: await q(`SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`),
       grants: await q(`SELECT table_name, grantee, privilege_type FROM information_schema.role_table_grants
                         WHERE table_schema = 'public' ORDER BY 1, 2, 3`),
+      sequences: await q(`SELECT relname, relacl::text[] AS acl FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace ORDER BY 1`),
+      settings: await q(`SELECT setconfig FROM pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = $1)`, [names.database]),
     }
   } finally {
     await inside.close()
@@ -101,6 +105,37 @@ t.test('the consolidate role owns its tables, the desk only reads, nobody else c
   ]
   for (const [what, sql] of refused) t.equal(await sqlState(desk.query(sql)), '42501', `the desk may not ${what} (permission denied)`)
 
+  // The desk's one write: audit entries, through the chained writer (advisory lock, sequence).
+  const at = new Date('2027-04-11T19:00:00.000Z')
+  const entry = await appendAudit(desk, { actor: 'alice', event: 'desk.login', detail: { address: '127.0.0.1' } }, at)
+  t.equal(entry.seq, 1, 'the desk appends to audit_log')
+  t.same(await verifyAudit(desk), { ok: true, entries: 1 }, 'and reads it back to verify')
+  const deskRefused: [string, string][] = [
+    ['UPDATE audit_log', `UPDATE audit_log SET actor = 'mallory'`],
+    ['DELETE FROM audit_log', `DELETE FROM audit_log`],
+    ['TRUNCATE audit_log', `TRUNCATE audit_log`],
+    ['INSERT INTO desk_users', `INSERT INTO desk_users (username, display_name, role, password_hash, created_at) VALUES ('mallory', 'M', 'admin', 'scrypt$2$1$1$AAAAAAAAAAA=$AAAAAAAAAAAAAAAAAAAAAA==', now())`],
+    ['UPDATE desk_users', `UPDATE desk_users SET role = 'admin'`],
+    ['DELETE FROM desk_users', `DELETE FROM desk_users`],
+  ]
+  for (const [what, sql] of deskRefused) t.equal(await sqlState(desk.query(sql)), '42501', `the desk may not ${what} (permission denied)`)
+  // The owner holds every privilege on audit_log; the trigger refuses anyway.
+  for (const sql of [`UPDATE audit_log SET actor = 'mallory'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`]) {
+    const refusedByTrigger = await consolidate.query(sql).then(
+      () => undefined,
+      (err: Error & { code?: string }) => err,
+    )
+    t.equal(refusedByTrigger?.code, 'P0001', `${sql.split(' ')[0]} as the owner: refused by the trigger`)
+    t.match(refusedByTrigger?.message, /^audit_log is append-only: (UPDATE|DELETE|TRUNCATE) refused$/)
+  }
+  t.same(await verifyAudit(consolidate), { ok: true, entries: 1 }, 'the entry is as the desk wrote it')
+  const deskWrites = await consolidate.query<{ table_name: string; privilege_type: string }>(
+    `SELECT table_name, privilege_type FROM information_schema.role_table_grants
+      WHERE grantee = $1 AND privilege_type <> 'SELECT' ORDER BY 1, 2`,
+    [names.deskRole],
+  )
+  t.same(deskWrites.rows, [{ table_name: 'audit_log', privilege_type: 'INSERT' }], 'INSERT on audit_log is the desk\'s only write')
+
   const admin = await connectPostgresDb(adminUrl, { max: 1 })
   opened.push(admin)
   await admin.exec(`CREATE ROLE ${pg.escapeIdentifier(names.outsider)} LOGIN`)
@@ -127,8 +162,31 @@ t.test('setup run again changes nothing', async (t) => {
   await consolidate.close()
   const before = await privileges(adminUrl, names)
   t.ok(before.tables.length > 0 && before.grants.length > 0, 'there are tables and grants to compare')
+  t.ok(
+    before.grants.some((g) => g.table_name === 'audit_log' && g.grantee === names.deskRole && g.privilege_type === 'INSERT'),
+    'the migrations granted the desk its audit writes',
+  )
   await setupRoles(adminUrl, names)
   t.same(await privileges(adminUrl, names), before, 'roles, owners, rights and default privileges as they were')
+})
+
+t.test('setup after the migrations grants the desk its writes (a new desk role, or grants lost)', async (t) => {
+  const adminUrl = realService(t, 'TEST_DATABASE_URL')
+  if (!adminUrl) return
+  const names = isolatedNames(t, adminUrl)
+  const urls = await setupRoles(adminUrl, names)
+  const consolidate = await connectPostgresDb(urls.databaseUrl, { max: 1 })
+  t.teardown(() => consolidate.close())
+  await migrate(consolidate)
+  const desk = pg.escapeIdentifier(names.deskRole)
+  await consolidate.exec(`REVOKE INSERT ON audit_log FROM ${desk}; REVOKE USAGE ON SEQUENCE audit_log_seq FROM ${desk}`)
+  const deskDb = await connectPostgresDb(urls.deskDatabaseUrl, { max: 1 })
+  t.teardown(() => deskDb.close())
+  const entry = { actor: 'alice', event: 'desk.login', detail: {} } as const
+  t.equal(await sqlState(appendAudit(deskDb, entry, new Date())), '42501', 'without the grants the desk cannot append')
+  await setupRoles(adminUrl, names)
+  t.match(await appendAudit(deskDb, entry, new Date()), { seq: 1 }, 'setup granted them back')
+  t.same(await verifyAudit(deskDb), { ok: true, entries: 1 })
 })
 
 t.test('passwords are stored as SCRAM verifiers PostgreSQL itself would compute', async (t) => {

@@ -1,0 +1,73 @@
+// The results desk, built from its parts: an express app on the consolidation database (the
+// desk role: it reads, and writes only audit entries) and the Cache (sessions, lockouts). The
+// caller (bin/, a test) owns the database, the cache and the HTTP listener.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import type { Cache } from '../../infra/cache/cache.js'
+import type { Db } from '../../infra/db/db.js'
+import { createApp } from '../../infra/http/http.js'
+import type { Logger } from '../../infra/logging.js'
+import type { Registry } from '../../infra/metrics.js'
+import { readCompleteness } from './completeness-repository.js'
+import { dashboardView } from './dashboard-view.js'
+import { requireRole, sendMessage, sendPage } from './desk-context.js'
+import { createDeskMetrics } from './desk-metrics.js'
+import { deskCss } from './desk-templates.js'
+import { DESK_ROLES } from './desk-users.js'
+import { loginRoutes } from './login-routes.js'
+import { securityHeaders } from './security-headers.js'
+import { loadSession, requireCsrfToken } from './session-middleware.js'
+import { createSessionStore } from './sessions.js'
+
+export interface DeskDeps {
+  db: Db
+  cache: Cache
+  logger: Logger
+  metrics: Registry
+  clock?: () => Date
+  /** Mark cookies Secure and send HSTS: true whenever the desk is reached over HTTPS. */
+  secureCookies: boolean
+}
+
+export interface Desk {
+  app: Express
+}
+
+/** Form bodies here are a few fields. */
+const MAX_FORM_BYTES = 8 * 1024
+
+export function buildDesk(deps: DeskDeps): Desk {
+  const { db, logger } = deps
+  const clock = deps.clock ?? (() => new Date())
+  const metrics = createDeskMetrics(deps.metrics)
+  const sessions = createSessionStore(deps.cache)
+
+  const app = createApp(deps.metrics)
+  app.use(securityHeaders(deps.secureCookies))
+  app.get('/desk.css', (_req, res) => {
+    res.type('css').send(deskCss())
+  })
+  app.use(express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 20 }))
+  app.use(loadSession(sessions, db))
+  app.use(requireCsrfToken(metrics, logger))
+  app.use(loginRoutes({ db, cache: deps.cache, sessions, metrics, clock, secureCookies: deps.secureCookies }))
+
+  app.get('/', requireRole(...DESK_ROLES), async (_req, res) => {
+    sendPage(res, 200, 'dashboard', dashboardView(await readCompleteness(db), clock()))
+  })
+
+  app.use((_req, res) => {
+    sendMessage(res, 404, 'Page introuvable', 'Cette adresse ne correspond à aucune page du bureau des résultats.')
+  })
+  // Express recognizes an error handler by its four parameters.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: unknown }).status
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // A body too large or malformed (express.urlencoded): the client's doing.
+      sendMessage(res, status, 'Requête refusée', 'Le formulaire envoyé est trop long ou mal formé.')
+      return
+    }
+    logger.error({ err, method: req.method, path: req.path }, 'desk: request failed')
+    sendMessage(res, 500, 'Erreur', 'Le bureau des résultats n’a pas pu répondre. Réessayez ; si cela persiste, prévenez l’équipe technique.')
+  })
+  return { app }
+}
