@@ -1,10 +1,11 @@
-// Writes the files of dirty areas through the Storage interface (each write atomic), children
-// before parents and status.json last, so a reader who follows a link from a fresh page never
-// lands on an older one.
-import type { Storage, StoredObjectMeta } from '../infra/storage/storage.js'
+// Renders the files of dirty areas and hands them to the cycle's SiteWriter, children before
+// parents and status.json last, so a reader who follows a link from a fresh page never lands on
+// an older one.
+import type { StoredObjectMeta } from '../infra/storage/storage.js'
 import { areaPath, buildAreaDocument } from './area-document.js'
 import { renderAreaCsv } from './area-csv.js'
 import { renderAreaPage } from './area-page.js'
+import type { SiteWriter } from './site-writer.js'
 import type { AreaTally, TallyTree } from './tally-tree.js'
 
 // Pages change every few seconds on the night and are read by millions through Varnish and a CDN:
@@ -18,87 +19,32 @@ export const STATUS_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=1
 const HTML: StoredObjectMeta = { contentType: 'text/html; charset=utf-8', cacheControl: PAGE_CACHE_CONTROL }
 const JSON_META: StoredObjectMeta = { contentType: 'application/json; charset=utf-8', cacheControl: PAGE_CACHE_CONTROL }
 const CSV: StoredObjectMeta = { contentType: 'text/csv; charset=utf-8', cacheControl: PAGE_CACHE_CONTROL }
-const STATUS: StoredObjectMeta = { contentType: 'application/json; charset=utf-8', cacheControl: STATUS_CACHE_CONTROL }
+export const STATUS_META: StoredObjectMeta = { contentType: 'application/json; charset=utf-8', cacheControl: STATUS_CACHE_CONTROL }
 
-/**
- * Writes kept in flight: rendering (CPU) overlaps the writes (the disk or S3 is the slow part)
- * without holding a whole France of rendered pages in memory.
- */
-const MAX_WRITES_IN_FLIGHT = 64
+const AREA_FILES = ['index.json', 'index.html', 'results.csv'] as const
+export const STATUS_KEY = 'status.json'
 
-export interface WriteReport {
-  areasRendered: number
-  filesWritten: number
+/** Every file a cycle over `dirty` writes, to look up their last digests in one batch. */
+export function cycleFileKeys(dirty: readonly AreaTally[]): string[] {
+  return [...dirty.flatMap((tally) => AREA_FILES.map((file) => `${areaPath(tally.node)}${file}`)), STATUS_KEY]
 }
 
-export async function writeAreas(storage: Storage, tallies: TallyTree, dirty: readonly AreaTally[]): Promise<WriteReport> {
-  const writes = new WriteWindow(storage, MAX_WRITES_IN_FLIGHT)
-  try {
-    // `dirty` is deepest first; a level is on storage before its parents start.
-    for (const level of groupByDepth(dirty)) {
-      for (const tally of level) {
-        const dir = areaPath(tally.node)
-        const doc = buildAreaDocument(tallies, tally)
-        await writes.put(`${dir}index.json`, `${JSON.stringify(doc)}\n`, JSON_META)
-        await writes.put(`${dir}index.html`, renderAreaPage(doc), HTML)
-        await writes.put(`${dir}results.csv`, renderAreaCsv(tallies, tally), CSV)
-      }
-      await writes.drain()
+export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: readonly AreaTally[]): Promise<void> {
+  // `dirty` is deepest first; a level is on storage before its parents start.
+  for (const level of groupByDepth(dirty)) {
+    for (const tally of level) {
+      const dir = areaPath(tally.node)
+      const doc = buildAreaDocument(tallies, tally)
+      await writer.put(`${dir}index.json`, Buffer.from(`${JSON.stringify(doc)}\n`), JSON_META)
+      await writer.put(`${dir}index.html`, Buffer.from(renderAreaPage(doc)), HTML)
+      await writer.put(`${dir}results.csv`, Buffer.from(renderAreaCsv(tallies, tally)), CSV)
     }
-  } catch (err) {
-    // Let the writes still in flight land before the retry, so an old page never lands after a newer one.
-    await writes.quiesce()
-    throw err
-  }
-  return { areasRendered: dirty.length, filesWritten: writes.written }
-}
-
-/** At most `limit` writes in flight; the first failure is thrown by the next put() or drain(). */
-class WriteWindow {
-  written = 0
-  private active = 0
-  private failure: { err: unknown } | undefined
-  private readonly waiting: (() => void)[] = []
-
-  constructor(
-    private readonly storage: Storage,
-    private readonly limit: number,
-  ) {}
-
-  async put(key: string, body: string, meta: StoredObjectMeta): Promise<void> {
-    while (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve))
-    this.throwIfFailed()
-    this.active++
-    this.storage.put(key, Buffer.from(body), meta).then(
-      () => this.settle(),
-      (err: unknown) => this.settle(err),
-    )
-  }
-
-  async drain(): Promise<void> {
-    while (this.active > 0) await new Promise<void>((resolve) => this.waiting.push(resolve))
-    this.throwIfFailed()
-  }
-
-  /** Waits for every write in flight, whatever their outcome. */
-  async quiesce(): Promise<void> {
-    while (this.active > 0) await new Promise<void>((resolve) => this.waiting.push(resolve))
-  }
-
-  private settle(err?: unknown): void {
-    this.active--
-    if (err === undefined) this.written++
-    else this.failure ??= { err }
-    this.waiting.shift()?.()
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure) throw this.failure.err
+    await writer.drain()
   }
 }
 
 /** status.json: what the whole site covers, in the same deterministic terms as the pages. */
-export async function writeStatus(storage: Storage, tallies: TallyTree): Promise<void> {
+export async function writeStatus(writer: SiteWriter, tallies: TallyTree): Promise<void> {
   const root = tallies.root
   const status = {
     electionId: tallies.electionId,
@@ -106,7 +52,8 @@ export async function writeStatus(storage: Storage, tallies: TallyTree): Promise
     updatedAt: root.updatedAtMs === undefined ? null : new Date(root.updatedAtMs).toISOString(),
     stations: { reported: root.stationsReported, total: root.stationsTotal },
   }
-  await storage.put('status.json', Buffer.from(`${JSON.stringify(status)}\n`), STATUS)
+  await writer.put(STATUS_KEY, Buffer.from(`${JSON.stringify(status)}\n`), STATUS_META)
+  await writer.drain()
 }
 
 function groupByDepth(tallies: readonly AreaTally[]): AreaTally[][] {

@@ -19,7 +19,37 @@ export function createPublisherMetrics(registry: Registry) {
     }),
     filesWritten: new Counter({
       name: 'publish_files_written_total',
-      help: 'Files written to the output storage.',
+      help: 'Files written to the output storage (not counting their compressed variants).',
+      registers: [registry],
+    }),
+    variantsWritten: new Counter({
+      name: 'publish_variants_written_total',
+      help: 'Compressed variants (.gz, .br) written next to the files.',
+      registers: [registry],
+    }),
+    filesUnchanged: new Counter({
+      name: 'publish_files_unchanged_total',
+      help: 'Files rendered with the same bytes as the ones last written, so neither written nor purged.',
+      registers: [registry],
+    }),
+    pathsPurged: new Counter({
+      name: 'publish_purged_paths_total',
+      help: 'Site paths purged from the caches in front.',
+      registers: [registry],
+    }),
+    purgeFailures: new Counter({
+      name: 'publish_purge_failures_total',
+      help: 'Purges that failed (their paths are retried with the next cycle).',
+      registers: [registry],
+    }),
+    purgePending: new Gauge({
+      name: 'publish_purge_pending_paths',
+      help: 'Site paths changed but not yet purged.',
+      registers: [registry],
+    }),
+    active: new Gauge({
+      name: 'publish_active',
+      help: '1 while this publisher holds the lock and writes the site, 0 on standby.',
       registers: [registry],
     }),
     areasRendered: new Counter({

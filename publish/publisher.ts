@@ -1,16 +1,27 @@
 // The publishing back office: reads `[results]` from its start (no consumer group: its state is a
 // function of the topic), keeps the tally tree in memory and, every intervalMs, writes the pages of
 // the areas that changed. Cycles never overlap and the tally is frozen while one renders, so each
-// cycle's pages describe one consistent snapshot.
+// cycle's pages describe one consistent snapshot. Each cycle first takes or renews the lock that
+// makes this publisher the single active writer; then only files whose bytes changed are written
+// (with their compressed variants) and their URLs purged from the caches in front.
 import { performance } from 'node:perf_hooks'
 import { TOPICS } from '../core/messages.js'
 import type { Bus, ConsumedRecord, Subscription } from '../infra/bus/bus.js'
+import type { Cache } from '../infra/cache/cache.js'
+import { createMemoryCache } from '../infra/cache/memory-cache.js'
 import type { Logger } from '../infra/logging.js'
 import type { Registry } from '../infra/metrics.js'
+import { createNoPurger, type Purger } from '../infra/purge/purger.js'
 import type { Storage } from '../infra/storage/storage.js'
-import { writeAreas, writeStatus } from './page-writer.js'
+import { createActiveLock, defaultLockTtlMs } from './active-lock.js'
+import { createCompressor } from './compressed-variants.js'
+import { PageDigests } from './page-digests.js'
+import { cycleFileKeys, STATUS_KEY, STATUS_META, writeAreas, writeStatus } from './page-writer.js'
 import { createPublisherMetrics } from './publisher-metrics.js'
+import { createPurgeQueue } from './purge-queue.js'
 import { ResultsState } from './results-state.js'
+import { SiteWriter, type SiteWriteReport } from './site-writer.js'
+import type { AreaTally, TallyTree } from './tally-tree.js'
 
 export interface PublisherDeps {
   bus: Bus
@@ -18,6 +29,15 @@ export interface PublisherDeps {
   logger: Logger
   metrics: Registry
   intervalMs: number
+  /**
+   * Page digests and the single-active lock, shared by every publisher of a deployment (Redis in
+   * distributed mode). Default: a memory cache of this process (one publisher, digests lost on restart).
+   */
+  cache?: Cache
+  /** Told the site paths of the files each cycle changed. Default: none (nothing in front). */
+  purger?: Purger
+  /** How long the lock outlives its holder's last renewal. Default: max(10 s, 5 × intervalMs). */
+  lockTtlMs?: number
   /** For logs and reports only: page content never depends on the clock. */
   clock?: () => Date
 }
@@ -25,24 +45,45 @@ export interface PublisherDeps {
 export interface CycleReport {
   startedAt: string
   durationMs: number
+  /** False when another publisher holds the lock: this one wrote and purged nothing. */
+  active: boolean
   /** Snapshot of the national page after this cycle (0 before any result). */
   snapshot: number
   areasRendered: number
+  /** Files whose bytes changed, written with their compressed variants. */
   filesWritten: number
+  variantsWritten: number
+  /** Files rendered with the bytes last written: neither written nor purged. */
+  filesUnchanged: number
+  /** Site paths purged after this cycle's writes (with any left over by a failed purge). */
+  pathsPurged: number
 }
 
 export interface PublisherStatus {
+  /** This publisher holds the lock and writes the site (false on standby). */
+  active: boolean
   snapshot: number
   stationsReported: number
   stationsTotal: number
   electionId?: string
 }
 
+const NOTHING_WRITTEN: SiteWriteReport = { filesWritten: 0, variantsWritten: 0, filesUnchanged: 0, changedKeys: [] }
+
 export function buildPublisher(deps: PublisherDeps) {
   const { bus, storage, logger, intervalMs } = deps
   const clock = deps.clock ?? (() => new Date())
+  const ownsCache = deps.cache === undefined
+  const cache = deps.cache ?? createMemoryCache()
+  const purger = deps.purger ?? createNoPurger()
   const metrics = createPublisherMetrics(deps.metrics)
   const state = new ResultsState(logger, metrics)
+  const lock = createActiveLock(cache, deps.lockTtlMs ?? defaultLockTtlMs(intervalMs), logger, metrics)
+  const digests = new PageDigests(cache, storage.describe())
+  const compressor = createCompressor()
+  const purges = createPurgeQueue(purger, logger, metrics)
+  /** Checked each time this publisher becomes active: false when the output does not match the digests. */
+  let outputChecked = false
   let subscription: Subscription | undefined
   let timer: NodeJS.Timeout | undefined
   let running = false
@@ -59,35 +100,72 @@ export function buildPublisher(deps: PublisherDeps) {
   async function cycle(): Promise<CycleReport> {
     const startedAt = clock().toISOString()
     const started = performance.now()
+    const active = await lock.hold()
+    if (!active) outputChecked = false
     const tallies = state.tallies
-    const dirty = tallies?.takeDirty() ?? []
-    if (!tallies || dirty.length === 0) {
-      return { startedAt, durationMs: 0, snapshot: tallies?.root.snapshot ?? 0, areasRendered: 0, filesWritten: 0 }
+    // A standby keeps the dirty set: when it takes over, it renders everything changed since.
+    const dirty = active ? (tallies?.takeDirty() ?? []) : []
+    const written = tallies && dirty.length > 0 ? await render(tallies, dirty) : NOTHING_WRITTEN
+    // Also on standby: paths this publisher wrote before it lost the lock are purged by no one else.
+    const pathsPurged = await purges.flush()
+    const report: CycleReport = {
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      active,
+      snapshot: tallies?.root.snapshot ?? 0,
+      areasRendered: dirty.length,
+      filesWritten: written.filesWritten,
+      variantsWritten: written.variantsWritten,
+      filesUnchanged: written.filesUnchanged,
+      pathsPurged,
     }
+    if (dirty.length > 0) logger.info(report, 'publication cycle written')
+    return report
+  }
+
+  /** Writes the dirty areas and status.json; on failure the areas go back to the dirty set. */
+  async function render(tallies: TallyTree, dirty: AreaTally[]): Promise<SiteWriteReport> {
     const endTimer = metrics.cycleDuration.startTimer()
+    let writer: SiteWriter | undefined
     try {
-      const written = await writeAreas(storage, tallies, dirty)
-      await writeStatus(storage, tallies)
-      const report: CycleReport = {
-        startedAt,
-        durationMs: Math.round(performance.now() - started),
-        snapshot: tallies.root.snapshot,
-        areasRendered: written.areasRendered,
-        filesWritten: written.filesWritten + 1,
-      }
+      const trustDigests = outputChecked || (await outputMatchesDigests())
+      outputChecked = true
+      const report = await lock.keepDuring(async (signal) => {
+        writer = await SiteWriter.open({ storage, digests, compressor, signal }, cycleFileKeys(dirty), trustDigests)
+        await writeAreas(writer, tallies, dirty)
+        await writeStatus(writer, tallies)
+        return writer.finish()
+      })
+      purges.add(report.changedKeys)
       endTimer()
       metrics.filesWritten.inc(report.filesWritten)
-      metrics.areasRendered.inc(report.areasRendered)
-      metrics.snapshot.set(report.snapshot)
+      metrics.variantsWritten.inc(report.variantsWritten)
+      metrics.filesUnchanged.inc(report.filesUnchanged)
+      metrics.areasRendered.inc(dirty.length)
+      metrics.snapshot.set(tallies.root.snapshot)
       metrics.stationsReported.set(tallies.root.stationsReported)
-      logger.info(report, 'publication cycle written')
       return report
     } catch (err) {
-      // Nothing is lost: the areas go back to the dirty set and the next cycle writes them.
+      // Nothing is lost: the areas go back to the dirty set and the next cycle writes them; the
+      // files already written keep their digests and are purged with the next cycle.
+      if (writer) {
+        const partial = await writer.finish().catch((finishErr: unknown) => {
+          logger.error({ err: finishErr }, 'could not record the digests of a failed cycle; its files are rewritten next cycle')
+          return undefined
+        })
+        if (partial) purges.add(partial.changedKeys)
+      }
       tallies.markDirty(dirty)
       metrics.cycleFailures.inc()
       throw err
     }
+  }
+
+  /** An output emptied or replaced behind the cache's back would otherwise never be rewritten. */
+  async function outputMatchesDigests(): Promise<boolean> {
+    if (await digests.storageMatches(storage, STATUS_KEY, STATUS_META)) return true
+    logger.warn({ output: storage.describe() }, 'the output does not hold the status.json the digests describe; rewriting every file this cycle')
+    return false
   }
 
   /** Queues a cycle behind any running one; the tally stays frozen while it renders. */
@@ -107,11 +185,8 @@ export function buildPublisher(deps: PublisherDeps) {
     if (!running) return
     timer = setTimeout(() => {
       timer = undefined
-      // A burst of results between two ticks is coalesced into one cycle of the dirty set.
-      if (!state.tallies || state.tallies.dirtyCount === 0) {
-        schedule()
-        return
-      }
+      // A burst of results between two ticks is coalesced into one cycle of the dirty set. A tick
+      // with nothing new still runs a cycle: it renews the lock and retries pending purges.
       enqueueCycle()
         .catch((err: unknown) => logger.error({ err }, 'publication cycle failed; retrying at the next tick'))
         .finally(schedule)
@@ -139,6 +214,8 @@ export function buildPublisher(deps: PublisherDeps) {
       await chain
       await subscription?.stop()
       subscription = undefined
+      await lock.release()
+      if (ownsCache) await cache.close()
     },
 
     /** Resolves once every record already in `[results]` has been applied to the tally. */
@@ -154,9 +231,10 @@ export function buildPublisher(deps: PublisherDeps) {
 
     status(): PublisherStatus {
       const tallies = state.tallies
-      if (!tallies) return { snapshot: 0, stationsReported: 0, stationsTotal: 0 }
+      const active = lock.active
+      if (!tallies) return { active, snapshot: 0, stationsReported: 0, stationsTotal: 0 }
       const root = tallies.root
-      return { snapshot: root.snapshot, stationsReported: root.stationsReported, stationsTotal: root.stationsTotal, electionId: tallies.electionId }
+      return { active, snapshot: root.snapshot, stationsReported: root.stationsReported, stationsTotal: root.stationsTotal, electionId: tallies.electionId }
     },
   }
 }

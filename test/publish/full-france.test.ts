@@ -13,7 +13,7 @@ import { buildPublisher } from '../../publish/publisher.js'
 import { FRANCE_COMMUNES, FRANCE_STATIONS, syntheticFrance, syntheticFranceResults } from '../fixtures/synthetic-france.js'
 import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
 
-/** Remembers the size of every file and keeps the bytes of the JSON ones only (France is 350 MB). */
+/** Remembers the size of every file and keeps the bytes of the JSON ones only (France is 350 MB, 560 MB with variants). */
 function memoryStorage(): Storage & { files: Map<string, Buffer>; sizes: Map<string, number> } {
   const files = new Map<string, Buffer>()
   const sizes = new Map<string, number>()
@@ -60,7 +60,8 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
   const areas = 1 + regions + 107 + FRANCE_COMMUNES
   t.equal(report.areasRendered, areas)
   t.equal(report.filesWritten, areas * 3 + 1)
-  t.equal(storage.sizes.size, areas * 3 + 1)
+  t.equal(report.variantsWritten, (areas * 3 + 1) * 2, 'each with its .gz and .br')
+  t.equal(storage.sizes.size, (areas * 3 + 1) * 3)
 
   const national = JSON.parse(storage.files.get('index.json')?.toString() ?? '{}') as { valid: number; stations: unknown; snapshot: number }
   t.equal(national.valid, results.reduce((sum, r) => sum + r.counts.valid, 0))
@@ -73,5 +74,6 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
   await bus.produce(TOPICS.results, [{ key: 'correction', value: JSON.stringify({ ...first, version: 2 }) }])
   const second = await publisher.publishNow()
   t.equal(second.areasRendered, 4)
-  t.equal(second.filesWritten, 4 * 3 + 1)
+  // Same figures as version 2: the pages show the new snapshot, the results.csv (figures only) do not change.
+  t.same([second.filesWritten, second.filesUnchanged], [4 * 2 + 1, 4])
 })

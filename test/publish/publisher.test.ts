@@ -72,7 +72,8 @@ t.test('publishes every area; national = Σ régions = Σ départements', async 
 
   t.equal(report.areasRendered, 1 + 2 + 3 + 5, 'country, 2 régions, 3 départements, 5 communes')
   t.equal(report.filesWritten, 11 * 3 + 1, 'html, json and csv per area, and status.json')
-  t.equal(storage.take().length, report.filesWritten)
+  t.equal(report.variantsWritten, report.filesWritten * 2, 'each with its .gz and .br')
+  t.equal(storage.take().length, report.filesWritten + report.variantsWritten)
 
   const national = await doc(out, 'index.json')
   const regions = await Promise.all(['11', '84'].map((c) => doc(out, `region/${c}/index.json`)))
@@ -95,7 +96,7 @@ t.test('publishes every area; national = Σ régions = Σ départements', async 
 
   const status = await readJson(out, 'status.json')
   t.same(status, { electionId: def.election.id, snapshot: 9, updatedAt: '2027-04-11T18:28:00.000Z', stations: { reported: 9, total: 9 } })
-  t.same(publisher.status(), { snapshot: 9, stationsReported: 9, stationsTotal: 9, electionId: def.election.id })
+  t.same(publisher.status(), { active: true, snapshot: 9, stationsReported: 9, stationsTotal: 9, electionId: def.election.id })
 })
 
 t.test('index.json follows the public contract', async (t) => {
@@ -206,10 +207,11 @@ t.test('a second cycle re-renders only the dirty areas', async (t) => {
   await produceResults(bus, [smallStationResult(stationById('94028-0002'), { seed: 11 })])
   const report = await publisher.publishNow()
   const areaFiles = (dir: string) => ['index.html', 'index.json', 'results.csv'].map((f) => `${dir}${f}`)
+  const withVariants = (keys: string[]) => keys.flatMap((k) => [k, `${k}.br`, `${k}.gz`])
   t.same(
     storage.take(),
-    [...areaFiles('commune/94028/'), ...areaFiles('departement/94/'), ...areaFiles(''), ...areaFiles('region/11/'), 'status.json'].sort(),
-    'the commune, its département, région, the country and status.json',
+    withVariants([...areaFiles('commune/94028/'), ...areaFiles('departement/94/'), ...areaFiles(''), ...areaFiles('region/11/'), 'status.json']).sort(),
+    'the commune, its département, région, the country and status.json, each with its variants',
   )
   t.equal(report.areasRendered, 4)
 
@@ -276,7 +278,7 @@ t.test('the same results give byte-identical files, whatever the cycles and the 
   await c.publisher.publishNow()
 
   const [treeA, treeB, treeC] = await Promise.all([readTree(a.out), readTree(b.out), readTree(c.out)])
-  t.equal(treeA.size, 11 * 3 + 1)
+  t.equal(treeA.size, (11 * 3 + 1) * 3, 'every file with its .gz and .br: the variants must match too')
   t.same([...treeB.keys()], [...treeA.keys()])
   t.same([...treeC.keys()], [...treeA.keys()])
   for (const [key, bytes] of treeA) {

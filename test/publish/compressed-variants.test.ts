@@ -1,0 +1,96 @@
+// Every text file the publisher writes also goes out as KEY.gz and KEY.br: same bytes once
+// decompressed, same headers plus Content-Encoding, written before the file, and byte-identical
+// from one render to the next.
+import t from 'tap'
+import { join } from 'node:path'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { silentLogger } from '../../infra/logging.js'
+import { createMetricsRegistry } from '../../infra/metrics.js'
+import { createCompressor, isCompressible } from '../../publish/compressed-variants.js'
+import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from '../../publish/page-writer.js'
+import { buildPublisher } from '../../publish/publisher.js'
+import { smallElection, smallStationResult } from '../fixtures/small-election.js'
+import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
+import { memoryStorage } from '../helpers/recording-outputs.js'
+
+t.test('text formats are compressible, already-compressed ones are not', async (t) => {
+  for (const key of ['index.html', 'departement/75/index.json', 'commune/75056/results.csv', 'map.svg', 'sitemap.xml', 'robots.txt']) {
+    t.ok(isCompressible(key), key)
+  }
+  for (const key of ['logo.png', 'photo.jpg', 'font.woff2', 'index.html.gz', 'index.html.br', 'data/results.zip']) {
+    t.notOk(isCompressible(key), key)
+  }
+})
+
+t.test('variants decompress to the original and are the same bytes every time', async (t) => {
+  const compressor = createCompressor()
+  const body = Buffer.from(`<!doctype html><p>Résultats — ${'Île-de-France 12 345 voix; '.repeat(200)}</p>\n`)
+  const first = await compressor.variants(body)
+  const second = await compressor.variants(Buffer.from(body))
+  t.same(
+    first.map((v) => [v.suffix, v.encoding]),
+    [
+      ['.gz', 'gzip'],
+      ['.br', 'br'],
+    ],
+  )
+  const [gz, br] = first
+  t.ok(gz && gunzipSync(gz.body).equals(body), 'gzip decompresses to the original')
+  t.ok(br && brotliDecompressSync(br.body).equals(body), 'brotli decompresses to the original')
+  t.ok(gz && br && gz.body.length < body.length / 4 && br.body.length < body.length / 4, 'both are much smaller')
+  first.forEach((v, i) => t.ok(v.body.equals(second[i]?.body ?? Buffer.alloc(0)), `${v.suffix}: same bytes for the same input`))
+  // RFC 1952 header: no FNAME/FCOMMENT/FEXTRA flags, MTIME zero.
+  t.equal(gz?.body[3], 0, 'gzip header flags: no file name')
+  t.equal(gz?.body.readUInt32LE(4), 0, 'gzip header mtime: zero')
+})
+
+t.test('the publisher writes .gz and .br before each file, with its headers and Content-Encoding', async (t) => {
+  const dir = t.testdir()
+  const bus = await openTestBus(t, join(dir, 'bus'))
+  const def = smallElection()
+  await produceDefinition(bus, def)
+  await produceResults(bus, def.stations.slice(0, 5).map((s, i) => smallStationResult(s, { seed: i + 1 })))
+
+  const render = async () => {
+    const storage = memoryStorage()
+    const publisher = buildPublisher({ bus, storage, logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: 3_600_000 })
+    await publisher.start()
+    t.teardown(() => publisher.stop())
+    const report = await publisher.publishNow()
+    return { storage, report, order: storage.take() }
+  }
+  const { storage, report, order } = await render()
+
+  const plain = [...storage.objects.keys()].filter((k) => !k.endsWith('.gz') && !k.endsWith('.br'))
+  t.equal(plain.length, 11 * 3 + 1, 'html, json and csv of 11 areas and status.json')
+  t.equal(storage.objects.size, plain.length * 3, 'each with its two variants, nothing else')
+  t.same([report.filesWritten, report.variantsWritten], [plain.length, plain.length * 2])
+  t.equal(order.length, storage.objects.size, 'each object put once')
+
+  for (const key of plain) {
+    const original = storage.objects.get(key)
+    const gz = storage.objects.get(`${key}.gz`)
+    const br = storage.objects.get(`${key}.br`)
+    if (!original || !gz || !br) {
+      t.fail(`${key}: missing variant`)
+      continue
+    }
+    t.equal(original.meta.contentEncoding, undefined, `${key}: the file itself has no Content-Encoding`)
+    t.same(gz.meta, { ...original.meta, contentEncoding: 'gzip' }, `${key}.gz headers`)
+    t.same(br.meta, { ...original.meta, contentEncoding: 'br' }, `${key}.br headers`)
+    t.ok(gunzipSync(gz.body).equals(original.body), `${key}.gz decompresses to the file`)
+    t.ok(brotliDecompressSync(br.body).equals(original.body), `${key}.br decompresses to the file`)
+    const at = order.indexOf(key)
+    t.ok(order.indexOf(`${key}.gz`) < at && order.indexOf(`${key}.br`) < at, `${key}: variants written before the file`)
+  }
+  t.equal(storage.objects.get('status.json.gz')?.meta.cacheControl, STATUS_CACHE_CONTROL)
+  t.equal(storage.objects.get('index.html.br')?.meta.cacheControl, PAGE_CACHE_CONTROL)
+  t.equal(storage.objects.get('index.html.br')?.meta.contentType, 'text/html; charset=utf-8')
+
+  // Another publisher, its own storage and cache, the same results: the same bytes, variants included.
+  const again = await render()
+  t.same([...again.storage.objects.keys()].sort(), [...storage.objects.keys()].sort())
+  for (const [key, object] of storage.objects) {
+    t.ok(object.body.equals(again.storage.objects.get(key)?.body ?? Buffer.alloc(0)), `${key}: byte-identical in a second render`)
+  }
+})

@@ -1,0 +1,211 @@
+// Only files whose bytes changed are written and purged: the digests of the files last written
+// live in the cache (so they outlive a publisher), and the purge after each cycle names exactly
+// the site paths of those files; a failed purge is retried, never lost.
+import t, { type Test } from 'tap'
+import { join } from 'node:path'
+import type { Station } from '../../core/schemas.js'
+import type { Bus } from '../../infra/bus/bus.js'
+import type { Cache } from '../../infra/cache/cache.js'
+import { createMemoryCache } from '../../infra/cache/memory-cache.js'
+import { silentLogger } from '../../infra/logging.js'
+import { createMetricsRegistry, type Registry } from '../../infra/metrics.js'
+import type { Storage } from '../../infra/storage/storage.js'
+import { buildPublisher } from '../../publish/publisher.js'
+import { sitePathsOf } from '../../publish/purge-queue.js'
+import { smallElection, smallStationResult } from '../fixtures/small-election.js'
+import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
+import { memoryStorage, recordingPurger, type MemoryStorage, type RecordingPurger } from '../helpers/recording-outputs.js'
+
+const def = smallElection()
+const stationById = (id: string): Station => {
+  const s = def.stations.find((x) => x.id === id)
+  if (!s) throw new Error(`no station ${id}`)
+  return s
+}
+const allResults = () => def.stations.map((s, i) => smallStationResult(s, { seed: 3 + i * 5 }))
+const AREA_FILES = ['index.html', 'index.json', 'results.csv']
+const isVariant = (key: string) => key.endsWith('.gz') || key.endsWith('.br')
+
+interface Setup {
+  bus: Bus
+  cache?: Cache
+  storage?: MemoryStorage
+  purger?: RecordingPurger
+  registry?: Registry
+}
+
+/** A started publisher over the given cache, storage and purger (fresh ones by default). */
+async function publisherOn(t: Test, setup: Setup) {
+  const storage = setup.storage ?? memoryStorage()
+  const purger = setup.purger ?? recordingPurger()
+  const registry = setup.registry ?? createMetricsRegistry(false)
+  const publisher = buildPublisher({ bus: setup.bus, storage, cache: setup.cache, purger, logger: silentLogger(), metrics: registry, intervalMs: 3_600_000 })
+  await publisher.start()
+  t.teardown(() => publisher.stop())
+  return { publisher, storage, purger, registry }
+}
+
+async function busWithResults(t: Test) {
+  const bus = await openTestBus(t, join(t.testdir(), 'bus'))
+  await produceDefinition(bus, def)
+  await produceResults(bus, allResults())
+  return bus
+}
+
+t.test('site paths: an index.html is also its folder, a variant has no path of its own', async (t) => {
+  t.same(sitePathsOf('departement/75/index.html'), ['/departement/75/index.html', '/departement/75/'])
+  t.same(sitePathsOf('index.html'), ['/index.html', '/'])
+  t.same(sitePathsOf('departement/75/index.json'), ['/departement/75/index.json'])
+  t.same(sitePathsOf('status.json'), ['/status.json'])
+})
+
+t.test('a changed area writes and purges exactly its files; an unchanged file is neither', async (t) => {
+  const bus = await busWithResults(t)
+  const { publisher, storage, purger } = await publisherOn(t, { bus })
+  const first = await publisher.publishNow()
+  t.same([first.filesWritten, first.filesUnchanged], [34, 0])
+  const everything = purger.take()
+  t.equal(everything.length, 1, 'one purge for the cycle')
+  t.equal(everything[0]?.length, 34 + 11, 'every file, and each area folder')
+  storage.take()
+
+  // New figures in Créteil: its commune, département, région and the country change.
+  await produceResults(bus, [smallStationResult(stationById('94028-0002'), { version: 2, seed: 40 })])
+  const changed = await publisher.publishNow()
+  const areas = ['commune/94028/', 'departement/94/', 'region/11/', '']
+  const files = [...areas.flatMap((dir) => AREA_FILES.map((f) => `${dir}${f}`)), 'status.json']
+  t.same(storage.take().filter((k) => !isVariant(k)).sort(), [...files].sort(), 'the four areas and status.json')
+  t.same(purger.take(), [[...files.flatMap(sitePathsOf)].sort()], 'exactly their paths, folders included, in one purge')
+  t.same([changed.filesWritten, changed.filesUnchanged, changed.pathsPurged], [13, 0, 17])
+
+  // The same figures again as version 3: pages show the new snapshot, the CSVs (figures only) do not change.
+  await produceResults(bus, [smallStationResult(stationById('94028-0002'), { version: 3, seed: 40 })])
+  const sameFigures = await publisher.publishNow()
+  t.equal(sameFigures.areasRendered, 4)
+  t.same([sameFigures.filesWritten, sameFigures.filesUnchanged], [9, 4])
+  const written = storage.take()
+  t.notOk(
+    written.some((k) => k.includes('results.csv')),
+    'no results.csv and no variant of one rewritten',
+  )
+  t.equal(written.length, 9 * 3, 'the nine changed files and their variants')
+  t.notOk(
+    purger.take().flat().some((p) => p.endsWith('results.csv')),
+    'no unchanged CSV purged',
+  )
+
+  // Nothing new: nothing rendered, written or purged.
+  const idle = await publisher.publishNow()
+  t.same([idle.areasRendered, idle.filesWritten, idle.pathsPurged], [0, 0, 0])
+  t.same(storage.take(), [])
+  t.same(purger.take(), [])
+})
+
+t.test('digests in the cache outlive the publisher: a restart over the same results writes nothing', async (t) => {
+  const bus = await busWithResults(t)
+  const cache = createMemoryCache()
+  t.teardown(() => cache.close())
+  const storage = memoryStorage('out-a')
+  const first = await publisherOn(t, { bus, cache, storage })
+  t.equal((await first.publisher.publishNow()).filesWritten, 34)
+  await first.publisher.stop()
+  storage.take()
+
+  const purger = recordingPurger()
+  const registry = createMetricsRegistry(false)
+  const restarted = await publisherOn(t, { bus, cache, storage, purger, registry })
+  const report = await restarted.publisher.publishNow()
+  t.same([report.areasRendered, report.filesWritten, report.filesUnchanged, report.pathsPurged], [11, 0, 34, 0], 'every area rendered, none written')
+  t.same(storage.take(), [], 'no put at all')
+  t.same(purger.take(), [], 'no purge')
+  t.match(await registry.metrics(), /publish_files_unchanged_total 34/)
+
+  // Another output on the same cache has its own digests: it gets every file.
+  const other = await publisherOn(t, { bus, cache, storage: memoryStorage('out-b') })
+  await restarted.publisher.stop()
+  t.equal((await other.publisher.publishNow()).filesWritten, 34)
+})
+
+t.test('an output emptied behind the cache is rewritten in full', async (t) => {
+  const bus = await busWithResults(t)
+  const cache = createMemoryCache()
+  t.teardown(() => cache.close())
+  const first = await publisherOn(t, { bus, cache, storage: memoryStorage('out') })
+  await first.publisher.publishNow()
+  await first.publisher.stop()
+
+  // Same name, nothing in it (an operator cleared the folder or the bucket).
+  const emptied = memoryStorage('out')
+  const restarted = await publisherOn(t, { bus, cache, storage: emptied })
+  const report = await restarted.publisher.publishNow()
+  t.same([report.filesWritten, report.filesUnchanged], [34, 0])
+  t.equal(emptied.objects.size, 34 * 3)
+})
+
+t.test('a failed purge is logged, counted and its paths go with the next cycle', async (t) => {
+  const bus = await busWithResults(t)
+  const purger = recordingPurger()
+  const registry = createMetricsRegistry(false)
+  const { publisher } = await publisherOn(t, { bus, purger, registry })
+  purger.failNext(1)
+  const failed = await publisher.publishNow()
+  t.same([failed.filesWritten, failed.pathsPurged], [34, 0], 'the cycle itself succeeds')
+  const [attempt] = purger.take()
+  t.equal(attempt?.length, 45)
+  let metrics = await registry.metrics()
+  t.match(metrics, /publish_purge_failures_total 1/)
+  t.match(metrics, /publish_purge_pending_paths 45/)
+
+  // The next cycle purges them with its own, even when it writes nothing.
+  const retried = await publisher.publishNow()
+  t.same([retried.filesWritten, retried.pathsPurged], [0, 45])
+  t.same(purger.take(), [attempt])
+
+  purger.failNext(1)
+  await produceResults(bus, [smallStationResult(stationById('69266-0001'), { version: 2, seed: 50 })])
+  await publisher.publishNow()
+  await produceResults(bus, [smallStationResult(stationById('75056-0101'), { version: 2, seed: 51 })])
+  const both = await publisher.publishNow()
+  const [lyonAttempt, bothPurge] = purger.take()
+  t.ok(lyonAttempt?.includes('/commune/69266/'), 'the failed purge named Villeurbanne')
+  t.ok(lyonAttempt?.every((p) => bothPurge?.includes(p)), 'the next purge names every path of the failed one')
+  t.ok(bothPurge?.includes('/commune/75056/'), 'and its own')
+  t.equal(both.pathsPurged, bothPurge?.length)
+  metrics = await registry.metrics()
+  t.match(metrics, /publish_purge_failures_total 2/)
+  t.match(metrics, /publish_purge_pending_paths 0/)
+})
+
+t.test('a failed write records no digest for the file, and what was written is still purged', async (t) => {
+  const bus = await busWithResults(t)
+  const inner = memoryStorage()
+  let failNext = true
+  const storage: Storage = {
+    ...inner,
+    async put(key, body, meta) {
+      if (key === 'departement/94/index.html' && failNext) {
+        failNext = false
+        throw new Error('disk full')
+      }
+      await inner.put(key, body, meta)
+    },
+  }
+  const purger = recordingPurger()
+  const publisher = buildPublisher({ bus, storage, purger, logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: 3_600_000 })
+  await publisher.start()
+  t.teardown(() => publisher.stop())
+  await t.rejects(publisher.publishNow(), /disk full/)
+  t.same(purger.take(), [], 'no purge after a failed cycle')
+  const before = inner.take()
+  t.ok(before.includes('departement/94/index.html.gz'), 'its variants were written before the file failed')
+  t.notOk(before.includes('departement/94/index.html'))
+
+  const retry = await publisher.publishNow()
+  const rewritten = inner.take().filter((k) => !isVariant(k))
+  t.ok(rewritten.includes('departement/94/index.html'), 'the failed file is written again: its digest was never recorded')
+  t.notOk(rewritten.includes('commune/94028/index.html'), 'a file written by the failed cycle is not written again')
+  t.equal(retry.filesWritten + retry.filesUnchanged, 34)
+  const [purge] = purger.take()
+  t.ok(purge?.includes('/commune/94028/') && purge.includes('/departement/94/') && purge.includes('/'), 'files of both cycles purged')
+  t.equal(purge?.length, 45, 'every file of the site, once')
+})
