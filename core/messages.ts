@@ -19,6 +19,10 @@ export const TOPICS = {
   returns: 'returns',
   elections: 'elections',
   results: 'results',
+  /** Compacted: officials' station credentials and integrators' client tokens (hashes only). */
+  credentials: 'credentials',
+  /** Security events (lockouts) for the desk. */
+  security: 'security',
 } as const
 
 export const ElectionDefinitionPartSchema = z.object({

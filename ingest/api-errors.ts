@@ -9,6 +9,7 @@ export type { FieldProblem }
 
 export type ApiErrorCode =
   | 'unauthorized'
+  | 'out-of-scope'
   | 'invalid-json'
   | 'invalid-body'
   | 'invalid-header'
@@ -22,6 +23,7 @@ export type ApiErrorCode =
   | 'idempotency-conflict'
   | 'request-in-progress'
   | 'not-durable'
+  | 'rate-limited'
   | 'internal-error'
 
 export interface ApiError {
@@ -29,7 +31,7 @@ export interface ApiError {
   code: ApiErrorCode
   message: string
   fields?: FieldProblem[]
-  /** Seconds; sent as Retry-After on 503s (and 409 in-progress) so clients back off, then retry. */
+  /** Seconds; sent as Retry-After on 503s, 429s and 409 in-progress so clients back off, then retry. */
   retryAfterSeconds?: number
 }
 

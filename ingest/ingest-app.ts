@@ -1,6 +1,6 @@
 // The ingest service, built from its parts: the JSON returns API over a bus and a cache. The
 // caller (bin/, a test) owns the bus, cache and HTTP listener; buildIngest owns only its
-// subscription to `[elections]`.
+// subscriptions to `[elections]` and `[credentials]` (station PINs, client tokens).
 import type { Express, NextFunction, Request, Response } from 'express'
 import type { Bus, Subscription } from '../infra/bus/bus.js'
 import type { Cache } from '../infra/cache/cache.js'
@@ -14,9 +14,13 @@ import { followElections } from './election-follower.js'
 import { createIdempotencyRecords, IDEMPOTENCY_TTL_MS } from './idempotency-records.js'
 import { createIngestMetrics } from './ingest-metrics.js'
 import { createJsonBodyReader } from './json-body.js'
-import { LoadedElections } from './loaded-elections.js'
+import { openApiRoutes } from './openapi.js'
+import { createRateLimits, type RateLimitOptions } from './rate-limit.js'
 import { returnsRoutes } from './returns-routes.js'
+import { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from './pin-lockout.js'
 import { createReturnSubmitter } from './submit-returns.js'
+import { createPinVerifier, followCredentials, StationCredentials, type VerifyStationPin } from './station-credentials.js'
+import { ScopedElections } from './token-scope.js'
 
 export interface IngestDeps {
   bus: Bus
@@ -30,14 +34,20 @@ export interface IngestDeps {
   produceTimeoutMs?: number
   /** How long a key's receipt is replayed; default 24 h. */
   idempotencyTtlMs?: number
+  /** Wrong-PIN limits; defaults in pin-lockout.ts (5 per code, 20 per caller, 15 min). */
+  pinLockout?: Partial<LockoutPolicy>
+  /** Requests per second per API client and per address; defaults in rate-limit.ts. */
+  rateLimits?: Partial<RateLimitOptions>
 }
 
 export interface Ingest {
   app: Express
-  /** Subscribes to `[elections]` and resolves once every definition already loaded is known. */
+  /** Subscribes to `[elections]` and `[credentials]`; resolves once both are read to their end. */
   start(): Promise<void>
   stop(): Promise<void>
   ready(): boolean
+  /** Checks an official's station code and PIN, with lockout; shared by the phone and form channels. */
+  verifyStationPin: VerifyStationPin
   /**
    * Resolves once the election is loaded, so a tool that has just published a definition submits
    * returns only when they can be checked; rejects after `timeoutMs`.
@@ -51,8 +61,19 @@ export function buildIngest(deps: IngestDeps): Ingest {
   const { bus, cache, logger } = deps
   const produceTimeoutMs = deps.produceTimeoutMs ?? PRODUCE_TIMEOUT_MS
   const metrics = createIngestMetrics(deps.metrics)
-  const elections = new LoadedElections()
+  const elections = new ScopedElections()
+  const credentials = new StationCredentials()
+  const clock = deps.clock ?? (() => new Date())
+  const verifyStationPin = createPinVerifier({
+    credentials,
+    cache,
+    bus,
+    logger,
+    clock,
+    policy: { ...DEFAULT_LOCKOUT_POLICY, ...deps.pinLockout },
+  })
   let subscription: Subscription | undefined
+  let credentialsSubscription: Subscription | undefined
   let caughtUp = false
   const ready = () => caughtUp
 
@@ -66,14 +87,18 @@ export function buildIngest(deps: IngestDeps): Ingest {
   })
 
   const app = createApp(deps.metrics)
+  const rateLimits = createRateLimits(cache, logger, deps.metrics, deps.rateLimits)
+  app.use(openApiRoutes())
+  app.use('/v1/returns', rateLimits.perAddress)
   app.use(
     returnsRoutes({
-      authenticate: createAuthenticator(deps.apiTokens),
+      limitClient: rateLimits.perClient,
+      authenticate: createAuthenticator(deps.apiTokens, credentials),
       readJson: createJsonBodyReader(deps.maxBodyBytes),
       elections,
       submit,
       metrics,
-      clock: deps.clock ?? (() => new Date()),
+      clock,
       ready,
     }),
   )
@@ -92,6 +117,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
   return {
     app,
     ready,
+    verifyStationPin,
     async waitForElection(electionId, timeoutMs = WAIT_FOR_ELECTION_MS) {
       const wait = elections.whenLoaded(electionId)
       let timer: NodeJS.Timeout | undefined
@@ -109,15 +135,17 @@ export function buildIngest(deps: IngestDeps): Ingest {
     async start() {
       if (subscription) return
       subscription = await followElections(bus, elections, logger)
-      await subscription.caughtUp()
+      credentialsSubscription = await followCredentials(bus, credentials, logger)
+      await Promise.all([subscription.caughtUp(), credentialsSubscription.caughtUp()])
       caughtUp = true
-      logger.info({ elections: elections.summaries().map((e) => e.id) }, 'ingest: ready')
+      logger.info({ elections: elections.summaries().map((e) => e.id), credentials: credentials.stations }, 'ingest: ready')
     },
     async stop() {
       caughtUp = false
-      const s = subscription
+      const subscriptions = [subscription, credentialsSubscription]
       subscription = undefined
-      await s?.stop()
+      credentialsSubscription = undefined
+      await Promise.all(subscriptions.map((s) => s?.stop()))
     },
   }
 }

@@ -44,12 +44,15 @@ export function prepareSubmission(
     }
   }
   const receipt = receiptFor(returnId)
+  // The key is not part of what the sheet says: sent once as a header and once in the body, the
+  // same sheet must hash the same (and get its receipt back, not a conflict).
+  const { returnId: _key, ...content } = request
   return {
     ok: true,
     value: {
       returnId,
       receipt,
-      bodyHash: createHash('sha256').update(canonicalJson(request)).digest('hex'),
+      bodyHash: createHash('sha256').update(canonicalJson(content)).digest('hex'),
       message: {
         type: 'return',
         returnId,

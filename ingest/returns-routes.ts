@@ -1,21 +1,23 @@
 // POST /v1/returns and /v1/returns/batch. Each handler is the same checklist: authenticate →
-// parse → check against the election → idempotency and durable produce → answer.
+// rate limit → parse → check against the election → idempotency and durable produce → answer.
 import { Router, type Request, type Response } from 'express'
 import { apiError, errorBody, sendApiError, type ApiError } from './api-errors.js'
-import type { Authenticator } from './api-auth.js'
+import type { Authenticator, ClientScope } from './api-auth.js'
 import type { IngestMetrics } from './ingest-metrics.js'
 import type { JsonBodyReader } from './json-body.js'
-import type { LoadedElections } from './loaded-elections.js'
+import type { RateLimits } from './rate-limit.js'
 import { parseBatchRequest, parseIdempotencyKey, parseReturnRequest, type Parsed } from './return-request.js'
 import { prepareSubmission, type Submission } from './return-submission.js'
 import type { Outcome, SubmitReturns } from './submit-returns.js'
+import type { ScopedElections } from './token-scope.js'
 
 export const RETRY_AFTER_NOT_LOADED_S = 10
 
 export interface ReturnsRoutesDeps {
   authenticate: Authenticator
+  limitClient: RateLimits['perClient']
   readJson: JsonBodyReader
-  elections: LoadedElections
+  elections: ScopedElections
   submit: SubmitReturns
   metrics: IngestMetrics
   clock: () => Date
@@ -24,7 +26,7 @@ export interface ReturnsRoutesDeps {
 }
 
 export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
-  const { authenticate, readJson, elections, submit, metrics, clock, ready } = deps
+  const { authenticate, limitClient, readJson, elections, submit, metrics, clock, ready } = deps
   const router = Router()
 
   // Before the topic is read to its end, an election half-read would look unknown: 503, not 422.
@@ -36,23 +38,32 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
   }
 
   /** One return of a request or batch: parsed, checked against the election, given its id. */
-  const prepare = (client: string, body: unknown, headerKey: string | undefined, now: Date): Parsed<Submission> => {
+  const prepare = (
+    client: { client: string; scope: ClientScope },
+    body: unknown,
+    headerKey: string | undefined,
+    now: Date,
+  ): Parsed<Submission> => {
     const request = parseReturnRequest(body)
     if (!request.ok) return request
     const unknown = elections.check(request.value)
     if (unknown) return { ok: false, error: unknown }
-    return prepareSubmission(client, request.value, headerKey, now)
+    const outOfScope = elections.checkScope(client.scope, request.value.electionId, request.value.stationId)
+    if (outOfScope) return { ok: false, error: outOfScope }
+    return prepareSubmission(client.client, request.value, headerKey, now)
   }
 
   router.post('/v1/returns', async (req: Request, res: Response) => {
     const auth = authenticate(req.get('Authorization'))
     if (!auth.ok) return refuse(res, auth.error)
+    const limited = await limitClient(auth.client)
+    if (limited) return refuse(res, limited)
     const key = parseIdempotencyKey(req.get('Idempotency-Key'))
     if (!key.ok) return refuse(res, key.error)
     if (!canCheck()) return refuse(res, electionNotLoaded())
     const body = await readJson(req, res)
     if (!body.ok) return refuse(res, body.error)
-    const submission = prepare(auth.client, body.value, key.value, clock())
+    const submission = prepare(auth, body.value, key.value, clock())
     if (!submission.ok) return refuse(res, submission.error)
     const submitted = await submit([submission.value])
     if (!submitted.ok) return refuse(res, submitted.error)
@@ -67,6 +78,8 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
   router.post('/v1/returns/batch', async (req: Request, res: Response) => {
     const auth = authenticate(req.get('Authorization'))
     if (!auth.ok) return refuse(res, auth.error)
+    const limited = await limitClient(auth.client)
+    if (limited) return refuse(res, limited)
     if (req.get('Idempotency-Key') !== undefined) return refuse(res, batchKeyNotSupported())
     if (!canCheck()) return refuse(res, electionNotLoaded())
     const body = await readJson(req, res)
@@ -74,7 +87,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
     const items = parseBatchRequest(body.value)
     if (!items.ok) return refuse(res, items.error)
     const now = clock()
-    const prepared = items.value.map((item) => prepare(auth.client, item, undefined, now))
+    const prepared = items.value.map((item) => prepare(auth, item, undefined, now))
     const submitted = await submit(prepared.flatMap((p) => (p.ok ? [p.value] : [])))
     if (!submitted.ok) return refuse(res, submitted.error, items.value.length)
     const outcomes = mergeOutcomes(prepared, submitted.outcomes)

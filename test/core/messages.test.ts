@@ -105,7 +105,7 @@ function feed(assembler: DefinitionAssembler, parts: readonly ElectionDefinition
 const small = () => definition({ '75': ['11', 2, 3], '94': ['11', 3, 2], '2A': ['94', 2, 1] })
 
 t.test('topic names and keys are the public ones', async (t) => {
-  t.strictSame(TOPICS, { returns: 'returns', elections: 'elections', results: 'results' })
+  t.strictSame(TOPICS, { returns: 'returns', elections: 'elections', results: 'results', credentials: 'credentials', security: 'security' })
   t.equal(returnKey('75056-0101'), '75056-0101')
   t.equal(stationResultKey('pres-2027-t1', 'pres', '75056-0101'), 'pres-2027-t1:pres:75056-0101')
 })

@@ -1,0 +1,181 @@
+// The OpenAPI 3.1 document of the returns API, served at GET /v1/openapi.json. Request bodies and
+// the Idempotency-Key header are generated from the zod schemas the handlers parse with, so the
+// document cannot drift from what is accepted; the answers are described by schemas here that
+// the tests hold the real answers to. Built once at start: it only changes with the code.
+import { createHash } from 'node:crypto'
+import { Router } from 'express'
+import { z } from 'zod'
+import { BatchRequestSchema, IdempotencyKeySchema, ReturnRequestSchema } from './return-request.js'
+
+export const OPENAPI_PATH = '/v1/openapi.json'
+const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema'
+
+type JsonSchema = Record<string, unknown>
+
+const FieldProblemSchema = z.strictObject({ path: z.string(), message: z.string() })
+
+export const ErrorAnswerSchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string().describe('Machine-readable, stable: integrators branch on it.'),
+    message: z.string().describe('A sentence a person can act on.'),
+    fields: z.array(FieldProblemSchema).min(1).optional().describe('Dotted paths into the body ("counts.votes.X"), "(body)" or a header name.'),
+  }),
+})
+
+export const ReceiptAnswerSchema = z.strictObject({
+  receipt: z.string(),
+  returnId: z.string().describe('The client name, a colon, and the Idempotency-Key or returnId (or a content hash without either).'),
+  status: z.literal('accepted'),
+})
+
+export const BatchAnswerSchema = z.strictObject({
+  accepted: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  results: z.array(
+    z.union([
+      z.strictObject({
+        index: z.number().int().nonnegative(),
+        status: z.literal('accepted'),
+        receipt: z.string(),
+        returnId: z.string(),
+        replayed: z.literal(true).optional(),
+      }),
+      z.strictObject({ index: z.number().int().nonnegative(), status: z.literal('rejected'), error: ErrorAnswerSchema.shape.error }),
+    ]),
+  ),
+})
+
+/** A zod schema as a component: requests as clients may send them (defaults optional), answers as sent. */
+export function componentSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'throw' })
+  return json
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } })
+const retryAfter = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }
+const error = (description: string, headers?: object) => ({ description, content: json(ref('Error')), ...(headers ? { headers } : {}) })
+
+/** The answers both endpoints share: before the body is looked at, or about the request as a whole. */
+const commonErrors = {
+  '400': error('`invalid-json`: the body is not a JSON object; `invalid-body`: see `fields`; `invalid-header`: see `fields`.'),
+  '401': error('`unauthorized`: no token, or an unknown one.'),
+  '413': error('`body-too-large`: above the configured body limit; send smaller batches.'),
+  '415': error('`unsupported-media-type`: send `Content-Type: application/json`, UTF-8.'),
+  '429': error('`rate-limited`: too many requests from this API client or this address; wait Retry-After seconds.', retryAfter),
+  '500': error('`internal-error`: a bug; no receipt was given.'),
+  '503': error('`election-not-loaded`, `not-durable`: nothing was acknowledged; retry after Retry-After seconds (a retry is never counted twice).', retryAfter),
+}
+
+export function buildOpenApiDocument(): JsonSchema {
+  const returnRequest = componentSchema(ReturnRequestSchema, 'input')
+  // The envelope is parsed first and each item on its own (a bad item rejects only itself), so the
+  // envelope's schema says nothing of the items: the document names what a valid item is.
+  const batchRequest = componentSchema(BatchRequestSchema, 'input')
+  const envelope = batchRequest.properties as Record<string, JsonSchema>
+  const batchWithItems = { ...batchRequest, properties: { ...envelope, returns: { ...envelope.returns, items: ref('ReturnRequest') } } }
+
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: JSON_SCHEMA_DIALECT,
+    info: {
+      title: 'Election-night returns ingest API',
+      version: '1',
+      description:
+        'Submit tally-sheet returns. A receipt is given only once the return is durably stored. ' +
+        'Arithmetic (sum of votes = valid…) is not checked here: consolidation flags it for the desk.',
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/returns': {
+        post: {
+          operationId: 'submitReturn',
+          summary: 'Submit one return',
+          parameters: [{ $ref: '#/components/parameters/IdempotencyKey' }],
+          requestBody: { required: true, content: json(ref('ReturnRequest')) },
+          responses: {
+            '202': {
+              description: 'Accepted and durable. A repeat with the same key and body gets the same answer.',
+              headers: {
+                'Idempotent-Replayed': {
+                  description: '"true" when answered from an earlier identical request; nothing was stored again.',
+                  schema: { type: 'string', const: 'true' },
+                },
+              },
+              content: json(ref('Receipt')),
+            },
+            ...commonErrors,
+            '409': error(
+              '`idempotency-conflict`: the key was used for a different return; `request-in-progress`: the same key is being stored (Retry-After).',
+              retryAfter,
+            ),
+            '403': error('`out-of-scope`: this token may not submit for that station (see `fields`).'),
+            '422': error('`unknown-election`, `unknown-contest`, `unknown-station`, `unknown-candidate`: see `fields`.'),
+          },
+        },
+      },
+      '/v1/returns/batch': {
+        post: {
+          operationId: 'submitReturnBatch',
+          summary: 'Submit 1 to 1000 returns in one request',
+          description:
+            'No Idempotency-Key header (400 `invalid-header`): give each item a `returnId`. ' +
+            'Each item is checked on its own (fields, election, token scope, idempotency): a bad item is rejected in the answer without failing the others.',
+          requestBody: { required: true, content: json(ref('BatchRequest')) },
+          responses: {
+            '200': { description: 'One result per item, in request order.', content: json(ref('BatchAnswer')) },
+            ...commonErrors,
+          },
+        },
+      },
+      [OPENAPI_PATH]: {
+        get: {
+          operationId: 'getOpenApiDocument',
+          summary: 'This document',
+          security: [],
+          responses: {
+            '200': { description: 'The OpenAPI document.', content: { 'application/json': { schema: { type: 'object' } } } },
+            '304': { description: 'Unchanged since the ETag given in If-None-Match.' },
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token issued to the integrator.' },
+      },
+      parameters: {
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Your id for this return, scoped to your client (or send `returnId` in the body). A retry gets the same receipt; a different return under the same key is a 409.',
+          schema: componentSchema(IdempotencyKeySchema, 'input'),
+        },
+      },
+      headers: {
+        RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
+      },
+      schemas: {
+        ReturnRequest: returnRequest,
+        BatchRequest: batchWithItems,
+        Receipt: componentSchema(ReceiptAnswerSchema, 'output'),
+        BatchAnswer: componentSchema(BatchAnswerSchema, 'output'),
+        Error: componentSchema(ErrorAnswerSchema, 'output'),
+      },
+    },
+  }
+}
+
+/** GET /v1/openapi.json: the document serialized once, with a strong ETag so clients revalidate cheaply. */
+export function openApiRoutes(): Router {
+  const body = JSON.stringify(buildOpenApiDocument())
+  const etag = `"${createHash('sha256').update(body).digest('base64url')}"`
+  const router = Router()
+  router.get(OPENAPI_PATH, (_req, res) => {
+    res.set({ ETag: etag, 'Cache-Control': 'public, max-age=300', 'Content-Type': 'application/json; charset=utf-8' })
+    // express answers 304 itself when If-None-Match matches the ETag set here.
+    res.send(body)
+  })
+  return router
+}
