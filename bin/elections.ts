@@ -7,6 +7,13 @@ import { runStart } from './start.js'
 import { runReplay, type ReplayChannel } from './replay.js'
 import { runElectionLoad } from './load-election.js'
 import { ResultsFileError } from './import/results-file.js'
+import { runService } from './services.js'
+import { dbMigrate, dbSetup } from './db.js'
+import { ServiceUnavailableError } from './adapters.js'
+import { DbConnectionError } from '../infra/db/postgres-db.js'
+import { auditVerify, userAdd, userDisable } from './users.js'
+import { withAdminDb } from './desk-admin.js'
+import { runCredentialsIssue, runClientToken } from './credentials-command.js'
 
 const USAGE = `usage: elections <command> [options]
 
@@ -18,10 +25,22 @@ commands:
                                    run the whole pipeline in-process, wait until all is published,
                                    print a summary and exit
   election load FILE               load an election definition from a results file
+  credentials issue FILE --out DIR [--phone NUMBER] [--station ID …]
+                                   give every station of FILE's election a code and a PIN: a CSV
+                                   and a printable sheet per commune under DIR; hashes to ingest
+  credentials token CLIENT --election ID [--departement C …] [--commune C …] [--station ID …]
+                                   an API token for an integrator, limited to those stations
+  ingest | consolidate | publish   run one service alone (distributed mode: needs KAFKA_BROKERS)
+  desk                             the results desk alone on PORT_DESK (needs DESK_DATABASE_URL)
+  user add NAME --role R [--name N]  add a desk user (operator, supervisor, admin); password on stdin
+  user disable NAME                disable a desk user
+  audit verify                     check the audit log's hash chain; names the first broken entry
+  db migrate                       apply the database migrations (DATABASE_URL)
+  db setup [ADMIN_URL]             create the database roles (run once, as a PostgreSQL superuser)
   help                             this text
 
-environment: see README.md (PORT_SITE, PORT_INGEST, DATA_DIR, OUTPUT_DIR, PUBLISH_INTERVAL_MS,
-INGEST_API_TOKENS, INGEST_MAX_BODY_BYTES, LOG_LEVEL, HOST)`
+environment: see README.md (ports, DATA_DIR, OUTPUT_DIR, KAFKA_BROKERS, DATABASE_URL, REDIS_URL,
+S3_BUCKET, S3_ENDPOINT, VARNISH_URL, INGEST_API_TOKENS, LOG_LEVEL, …)`
 
 class UsageError extends Error {}
 
@@ -68,6 +87,77 @@ async function main(argv: string[]): Promise<number> {
       const config = loadConfig()
       return runElectionLoad(config, createLogger(config.logLevel), file)
     }
+    case 'ingest':
+    case 'consolidate':
+    case 'publish':
+    case 'desk': {
+      parseArgs({ args: rest, strict: true, options: {} })
+      const config = loadConfig()
+      return runService(command, config, createLogger(config.logLevel))
+    }
+    case 'db': {
+      const [sub, ...args] = rest
+      const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} })
+      if (sub === 'migrate' && positionals.length === 0) {
+        const config = loadConfig()
+        if (config.databaseUrl === undefined) throw new ConfigError(['DATABASE_URL: db migrate needs the PostgreSQL database to migrate (PGlite migrates itself at start)'])
+        return dbMigrate(config.databaseUrl, createLogger(config.logLevel))
+      }
+      if (sub === 'setup' && positionals.length <= 1) return dbSetup(positionals[0] ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+      throw new UsageError('db takes a sub-command: migrate, or setup [ADMIN_URL]')
+    }
+    case 'credentials': {
+      const [sub, ...args] = rest
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          out: { type: 'string' },
+          phone: { type: 'string' },
+          election: { type: 'string' },
+          station: { type: 'string', multiple: true },
+          commune: { type: 'string', multiple: true },
+          departement: { type: 'string', multiple: true },
+        },
+      })
+      const [target] = positionals
+      if (target === undefined || positionals.length > 1) throw new UsageError('credentials issue takes one results FILE; credentials token takes one CLIENT name')
+      const config = loadConfig()
+      const logger = createLogger(config.logLevel)
+      if (sub === 'issue') {
+        if (values.out === undefined) throw new UsageError('credentials issue needs --out DIR (the CSV and the sheets hold PINs in clear: a folder only the prefecture reads)')
+        return runCredentialsIssue(config, logger, { file: target, outDir: values.out, phoneNumber: values.phone, stations: values.station })
+      }
+      if (sub === 'token') {
+        if (values.election === undefined) throw new UsageError('credentials token needs --election ID')
+        return runClientToken(config, logger, {
+          client: target,
+          scope: { electionId: values.election, departements: values.departement, communes: values.commune, stations: values.station },
+        })
+      }
+      throw new UsageError('credentials takes a sub-command: issue or token')
+    }
+    case 'user': {
+      const [sub, ...args] = rest
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { role: { type: 'string' }, name: { type: 'string' } } })
+      const username = positionals[0]
+      if (username === undefined || positionals.length > 1) throw new UsageError('user add|disable takes exactly one USERNAME')
+      const config = loadConfig()
+      const logger = createLogger(config.logLevel)
+      if (sub === 'add') {
+        if (values.role === undefined) throw new UsageError('user add needs --role operator|supervisor|admin')
+        const role = values.role
+        return withAdminDb(config, logger, (db) => userAdd(db, { username, role, name: values.name }))
+      }
+      if (sub === 'disable') return withAdminDb(config, logger, (db) => userDisable(db, username))
+      throw new UsageError('user takes a sub-command: add or disable')
+    }
+    case 'audit': {
+      if (rest[0] !== 'verify' || rest.length > 1) throw new UsageError('audit takes a sub-command: verify')
+      const config = loadConfig()
+      return withAdminDb(config, createLogger(config.logLevel), (db) => auditVerify(db))
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -101,6 +191,9 @@ try {
   } else if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`elections: ${(err as Error).message}\n\n${USAGE}\n`)
     process.exitCode = 64 // EX_USAGE
+  } else if (err instanceof ServiceUnavailableError || err instanceof DbConnectionError) {
+    process.stderr.write(`elections: ${err.message}\n`)
+    process.exitCode = 69 // EX_UNAVAILABLE
   } else if (err instanceof ResultsFileError || isFileError(err)) {
     // Expected failures a person can fix: say what and where, without a stack trace.
     process.stderr.write(`elections: ${(err as Error).message}\n`)

@@ -6,7 +6,7 @@ import type { Bus } from '../infra/bus/bus.js'
 import type { ElectionDefinition } from '../core/schemas.js'
 import { TOPICS, definitionPartKey, splitDefinition } from '../core/messages.js'
 import { readResultsFile } from './import/results-file.js'
-import { openEmbeddedBusFor } from './runtime.js'
+import { openBus } from './adapters.js'
 
 /** Produces the definition's parts; the same definition loaded twice is recognised downstream by its version. */
 export async function publishDefinition(bus: Bus, definition: ElectionDefinition): Promise<number> {
@@ -21,7 +21,7 @@ export async function publishDefinition(bus: Bus, definition: ElectionDefinition
 export async function runElectionLoad(config: Config, logger: Logger, file: string): Promise<number> {
   const imported = await readResultsFile(file)
   for (const w of imported.warnings) process.stderr.write(`warning: ${w}\n`)
-  const bus = await openEmbeddedBusFor(config, logger)
+  const bus = await openBus(config, logger, 'tools')
   try {
     const parts = await publishDefinition(bus, imported.definition)
     const { election } = imported.definition

@@ -1,29 +1,20 @@
-// Wires the whole pipeline in one process on the embedded adapters: the durable bus and PGlite
-// under DATA_DIR, the memory cache, and the output folder. The services still meet only through
-// the bus and the output folder, exactly as when they run as separate processes.
-import { randomBytes } from 'node:crypto'
-import { join } from 'node:path'
+// Wires the whole pipeline in one process (`elections start`, in-process replays). Each resource
+// comes from adapters.ts: embedded by default, the real service when its variable is set. The
+// services still meet only through the bus and the output, exactly as when they run as separate
+// processes (services.ts).
 import type { Config } from '../infra/config.js'
 import type { Logger } from '../infra/logging.js'
-import { openEmbeddedBus } from '../infra/bus/embedded-bus.js'
 import type { Bus } from '../infra/bus/bus.js'
-import { openPgliteDb } from '../infra/db/pglite-db.js'
-import { migrate } from '../infra/db/migrate.js'
-import { createMemoryCache } from '../infra/cache/memory-cache.js'
-import { createFsStorage } from '../infra/storage/fs-storage.js'
 import { createMetricsRegistry } from '../infra/metrics.js'
-import { listen, type Listening } from '../infra/http/http.js'
-import { TOPICS } from '../core/messages.js'
-import { buildIngest } from '../ingest/ingest-app.js'
+import { listen } from '../infra/http/http.js'
+import type { buildIngest } from '../ingest/ingest-app.js'
 import { buildConsolidator } from '../consolidate/consolidator.js'
-import { buildPublisher } from '../publish/publisher.js'
+import type { buildPublisher } from '../publish/publisher.js'
 import { buildSiteServer } from '../publish/site-server.js'
-
-export const TOPIC_SPECS = [
-  { name: TOPICS.returns, partitions: 1, compacted: false },
-  { name: TOPICS.elections, partitions: 1, compacted: false },
-  { name: TOPICS.results, partitions: 1, compacted: true },
-]
+import { connectPostgresDb } from '../infra/db/postgres-db.js'
+import { ensureFirstAdmin } from './desk-admin.js'
+import { openBus, openCache, openConsolidationDb, openStorage, Resources } from './adapters.js'
+import { ingestToken, newDesk, newIngest, newPublisher } from './service-builders.js'
 
 export interface Runtime {
   bus: Bus
@@ -34,6 +25,9 @@ export interface Runtime {
   apiToken: { client: string; token: string }
   ingestUrl: string
   siteUrl: string | undefined
+  deskUrl: string | undefined
+  /** Embedded first start only: the desk administrator created, with its password (shown once). */
+  firstAdmin: { username: string; password: string } | undefined
   close(): Promise<void>
 }
 
@@ -42,79 +36,71 @@ export interface RuntimeOptions {
   serveSite: boolean
   /** Bind ingest on an ephemeral port instead of PORT_INGEST (in-process replays). */
   ephemeralIngestPort: boolean
-}
-
-export async function openEmbeddedBusFor(config: Config, logger: Logger): Promise<Bus> {
-  const bus = await openEmbeddedBus(join(config.dataDir, 'bus'), { logger })
-  await bus.ensureTopics(TOPIC_SPECS)
-  return bus
+  /** Serve the results desk on PORT_DESK (start does). */
+  serveDesk?: boolean
 }
 
 export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
-  const bus = await openEmbeddedBusFor(config, logger)
-  const db = await openPgliteDb(join(config.dataDir, 'pg'))
-  const applied = await migrate(db)
-  if (applied.length > 0) logger.info({ applied }, 'database migrated')
-  const cache = createMemoryCache()
-  const storage = createFsStorage(config.outputDir)
+  const resources = new Resources(logger)
+  try {
+    const bus = resources.add('bus', await openBus(config, logger, 'tools'))
+    const db = resources.add('database', await openConsolidationDb(config, logger))
+    const cache = resources.add('cache', await openCache(config, logger))
+    const storage = openStorage(config)
 
-  const apiToken = config.apiTokens?.[0] ?? { client: 'local', token: randomBytes(24).toString('base64url') }
-  if (config.apiTokens === undefined) {
-    logger.info({ client: apiToken.client }, 'INGEST_API_TOKENS unset: generated a token for this process (see README)')
-  }
-  const ingestRegistry = createMetricsRegistry()
-  const ingest = buildIngest({
-    bus,
-    cache,
-    logger: logger.child({ service: 'ingest' }),
-    metrics: ingestRegistry,
-    apiTokens: config.apiTokens ?? [apiToken],
-    maxBodyBytes: config.ingestMaxBodyBytes,
-  })
-  const consolidator = buildConsolidator({
-    bus,
-    db,
-    logger: logger.child({ service: 'consolidate' }),
-    metrics: createMetricsRegistry(false),
-  })
-  const publisher = buildPublisher({
-    bus,
-    storage,
-    logger: logger.child({ service: 'publish' }),
-    metrics: createMetricsRegistry(false),
-    intervalMs: config.publishIntervalMs,
-  })
+    const apiToken = ingestToken(config, logger)
+    const ingest = newIngest(config, logger, { bus, cache, token: apiToken, metrics: createMetricsRegistry() })
+    const consolidator = buildConsolidator({
+      bus,
+      db,
+      logger: logger.child({ service: 'consolidate' }),
+      metrics: createMetricsRegistry(false),
+    })
+    const publisher = newPublisher(config, logger, { bus, cache, storage, metrics: createMetricsRegistry(false) })
 
-  await consolidator.start()
-  await publisher.start()
-  await ingest.start()
+    await consolidator.start()
+    resources.defer('consolidator', () => consolidator.stop())
+    await publisher.start()
+    resources.defer('publisher', () => publisher.stop())
+    await ingest.start()
+    resources.defer('ingest', () => ingest.stop())
 
-  const servers: Listening[] = []
-  const ingestServer = await listen(ingest.app, options.ephemeralIngestPort ? 0 : config.ports.ingest, config.host)
-  servers.push(ingestServer)
-  let siteUrl: string | undefined
-  if (options.serveSite) {
-    const site = await listen(buildSiteServer({ dir: config.outputDir, registry: createMetricsRegistry() }), config.ports.site, config.host)
-    servers.push(site)
-    siteUrl = `http://${config.host}:${site.port}/`
-  }
-
-  return {
-    bus,
-    ingest,
-    consolidator,
-    publisher,
-    apiToken,
-    ingestUrl: `http://${config.host}:${ingestServer.port}`,
-    siteUrl,
-    async close() {
-      for (const s of servers) await s.close()
-      await ingest.stop()
-      await publisher.stop()
-      await consolidator.stop()
-      await bus.close()
-      await db.close()
-      await cache.close()
-    },
+    const ingestServer = resources.add('ingest server', await listen(ingest.app, options.ephemeralIngestPort ? 0 : config.ports.ingest, config.host))
+    let siteUrl: string | undefined
+    if (options.serveSite && config.outputDir !== undefined) {
+      const site = resources.add('site server', await listen(buildSiteServer({ dir: config.outputDir, registry: createMetricsRegistry() }), config.ports.site, config.host))
+      siteUrl = `http://${config.host}:${site.port}/`
+    }
+    let deskUrl: string | undefined
+    let firstAdmin: { username: string; password: string } | undefined
+    if (options.serveDesk) {
+      // On PostgreSQL the desk keeps its own role even in one process; on PGlite it shares the one database.
+      const deskUrlConfigured = config.deskDatabaseUrl
+      const deskDb =
+        deskUrlConfigured === undefined ? db : resources.add('desk database', await connectPostgresDb(deskUrlConfigured, { applicationName: 'elections-desk', logger }))
+      if (config.databaseUrl === undefined) {
+        const admin = await ensureFirstAdmin(db, new Date())
+        if (admin) logger.warn({ username: admin.username }, 'desk: created the first administrator (password printed once on stdout)')
+        firstAdmin = admin
+      }
+      const desk = newDesk(config, logger, { db: deskDb, cache, metrics: createMetricsRegistry(false) })
+      const server = resources.add('desk server', await listen(desk.app, config.ports.desk, config.host))
+      deskUrl = `http://${config.host}:${server.port}/`
+    }
+    return {
+      deskUrl,
+      firstAdmin,
+      bus,
+      ingest,
+      consolidator,
+      publisher,
+      apiToken,
+      ingestUrl: `http://${config.host}:${ingestServer.port}`,
+      siteUrl,
+      close: () => resources.close(),
+    }
+  } catch (err) {
+    await resources.close()
+    throw err
   }
 }

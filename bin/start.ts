@@ -15,12 +15,16 @@ import type { ElectionDefinition } from '../core/schemas.js'
 const DEMO_REPLAY_SECONDS = 40
 
 export async function runStart(config: Config, logger: Logger, options: { replayFile: string | undefined }): Promise<number> {
-  const runtime = await openRuntime(config, logger, { serveSite: true, ephemeralIngestPort: false })
+  const runtime = await openRuntime(config, logger, { serveSite: true, ephemeralIngestPort: false, serveDesk: true })
   process.stdout.write(
     `results site  ${runtime.siteUrl ?? '(not served)'}\n` +
+      `results desk  ${runtime.deskUrl ?? '(not served)'}  \n` +
       `ingest API    ${runtime.ingestUrl}/v1/returns  (client "${runtime.apiToken.client}")\n` +
       `output folder ${config.outputDir}   data folder ${config.dataDir}\n`,
   )
+  if (runtime.firstAdmin) {
+    process.stdout.write(`desk login    ${runtime.firstAdmin.username} / ${runtime.firstAdmin.password}  (created now, shown once; add users with elections user add)\n`)
+  }
   if (config.apiTokens === undefined) {
     process.stdout.write(`ingest token  ${runtime.apiToken.token}  (generated for this run; set INGEST_API_TOKENS to fix one)\n`)
   }

@@ -24,38 +24,98 @@ const apiTokens = z
   })
   .optional()
 
-/** Variables of real services that later versions connect to; set today they are an error, not ignored. */
-const NOT_YET_SUPPORTED = ['KAFKA_BROKERS', 'DATABASE_URL', 'REDIS_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'VARNISH_URL'] as const
+/** A comma-separated list of host:port, each checked. */
+const hostPorts = (what: string) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((p) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(p)), {
+      message: `${what}: expected host:port[,host:port…]`,
+    })
+
+/** A URL with one of the given schemes; the message never repeats the value (it may hold a password). */
+const serviceUrl = (schemes: readonly string[]) =>
+  z.string().refine(
+    (s) => {
+      try {
+        return schemes.includes(new URL(s).protocol)
+      } catch {
+        return false
+      }
+    },
+    { message: `expected a URL starting with ${schemes.map((p) => `${p}//`).join(' or ')}` },
+  )
+
+const urlList = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((u) => /^https?:\/\/[^\s/]+\/?$/.test(u)), {
+    message: 'expected http://host:port[,http://host:port…]',
+  })
+
+const topicPrefix = z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, underscore and hyphen only')
 
 export const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT_SITE: port(8080),
   PORT_DESK: port(8081),
   PORT_INGEST: port(8082),
+  PORT_CONSOLIDATE: port(8083),
+  PORT_PUBLISH: port(8084),
   DATA_DIR: z.string().min(1).default('./data'),
-  OUTPUT_DIR: z.string().min(1).default('./static-out'),
+  OUTPUT_DIR: z.string().min(1).optional(),
   PUBLISH_INTERVAL_MS: positiveMs(1000),
   INGEST_API_TOKENS: apiTokens,
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().max(50 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ...Object.fromEntries(
-    NOT_YET_SUPPORTED.map((name) => [
-      name,
-      z.undefined({ error: `${name} is set, but this version runs on embedded adapters only; unset it` }).optional(),
-    ]),
-  ),
+  KAFKA_BROKERS: hostPorts('KAFKA_BROKERS').optional(),
+  KAFKA_TOPIC_PREFIX: topicPrefix.default(''),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(-1).max(16).refine((n) => n !== 0, 'not 0').default(-1),
+  DATABASE_URL: serviceUrl(['postgres:', 'postgresql:']).optional(),
+  DESK_DATABASE_URL: serviceUrl(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: serviceUrl(['redis:', 'rediss:']).optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default('elections:'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (lower-case letters, digits, dots, hyphens)').optional(),
+  S3_ENDPOINT: serviceUrl(['http:', 'https:']).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'folders ending with /, e.g. "2027/"').default(''),
+  VARNISH_URL: urlList.optional(),
+  DESK_SECURE_COOKIES: z.enum(['true', 'false']).default('true'),
+  INGEST_RATE_PER_CLIENT: z.coerce.number().int().min(1).default(50),
+  INGEST_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
 })
+  .superRefine((e, ctx) => {
+    if (e.S3_ENDPOINT !== undefined && e.S3_BUCKET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'S3_ENDPOINT is set but S3_BUCKET is not: name the bucket to publish to' })
+    }
+  })
 
 export interface Config {
   host: string
-  ports: { site: number; desk: number; ingest: number }
+  /** consolidate and publish serve only /healthz and /metrics, when run as their own processes. */
+  ports: { site: number; desk: number; ingest: number; consolidate: number; publish: number }
   dataDir: string
-  outputDir: string
+  /** The folder pages are written to; undefined when they go to S3 only (S3_BUCKET set, OUTPUT_DIR unset). */
+  outputDir: string | undefined
   publishIntervalMs: number
   /** Undefined: embedded mode generates a token at start and logs it. */
   apiTokens: { client: string; token: string }[] | undefined
   ingestMaxBodyBytes: number
+  /** Requests per second per API client and per client address (429 above). */
+  ingestRateLimits: { perClient: number; perAddress: number }
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
+  /** Set: the bus is Kafka. Unset: the embedded log under DATA_DIR. */
+  kafka: { brokers: string[]; topicPrefix: string; partitions: number; replicationFactor: number } | undefined
+  /** Set: PostgreSQL (the consolidation role). Unset: PGlite under DATA_DIR. */
+  databaseUrl: string | undefined
+  /** The desk's own, narrower role on the same database. */
+  deskDatabaseUrl: string | undefined
+  redis: { url: string; keyPrefix: string } | undefined
+  s3: { bucket: string; endpoint: string | undefined; region: string; prefix: string } | undefined
+  varnishUrls: string[] | undefined
+  /** Secure cookies and HSTS on the desk: keep true unless the desk is reached over plain HTTP on a LAN. */
+  deskSecureCookies: boolean
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
@@ -75,13 +135,24 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     ok: true,
     config: {
       host: e.HOST,
-      ports: { site: e.PORT_SITE, desk: e.PORT_DESK, ingest: e.PORT_INGEST },
+      ports: { site: e.PORT_SITE, desk: e.PORT_DESK, ingest: e.PORT_INGEST, consolidate: e.PORT_CONSOLIDATE, publish: e.PORT_PUBLISH },
       dataDir: e.DATA_DIR,
-      outputDir: e.OUTPUT_DIR,
+      outputDir: e.OUTPUT_DIR ?? (e.S3_BUCKET === undefined ? './static-out' : undefined),
       publishIntervalMs: e.PUBLISH_INTERVAL_MS,
       apiTokens: e.INGEST_API_TOKENS,
       ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+      ingestRateLimits: { perClient: e.INGEST_RATE_PER_CLIENT, perAddress: e.INGEST_RATE_PER_ADDRESS },
       logLevel: e.LOG_LEVEL,
+      kafka:
+        e.KAFKA_BROKERS === undefined
+          ? undefined
+          : { brokers: e.KAFKA_BROKERS, topicPrefix: e.KAFKA_TOPIC_PREFIX, partitions: e.KAFKA_PARTITIONS, replicationFactor: e.KAFKA_REPLICATION_FACTOR },
+      databaseUrl: e.DATABASE_URL,
+      deskDatabaseUrl: e.DESK_DATABASE_URL,
+      redis: e.REDIS_URL === undefined ? undefined : { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+      s3: e.S3_BUCKET === undefined ? undefined : { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, prefix: e.S3_PREFIX },
+      varnishUrls: e.VARNISH_URL,
+      deskSecureCookies: e.DESK_SECURE_COOKIES === 'true',
     },
   }
 }

@@ -1,40 +1,13 @@
 // `elections replay` end to end on real 2017 data: the published totals equal sums computed
 // straight from the CSV, and a replay killed with SIGKILL then run again loses nothing and
 // counts nothing twice.
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROUND1_FILE, sharedDataFile } from '../helpers/shared-data.js'
-import { wideTotals, writeSubset, type WideTotals } from '../helpers/wide-results.js'
-import { nameKey, runElections, startElections } from '../helpers/run-elections.js'
-
-interface PublishedContest {
-  registered: number
-  voters: number
-  blank: number
-  invalid: number
-  valid: number
-  candidates: { id: string; name: string; votes: number }[]
-}
-
-interface PublishedArea extends PublishedContest {
-  stations: { reported: number; total: number }
-}
-
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T
-}
-
-function assertTotals(t: Test, published: PublishedArea, expected: WideTotals, label: string) {
-  t.equal(published.stations.reported, expected.stations, `${label}: stations reported`)
-  t.equal(published.stations.total, expected.stations, `${label}: stations total`)
-  for (const f of ['registered', 'voters', 'blank', 'invalid', 'valid'] as const) {
-    t.equal(published[f], expected[f], `${label}: ${f}`)
-  }
-  const votes = Object.fromEntries(published.candidates.map((c) => [nameKey(c.name), c.votes]))
-  const want = Object.fromEntries(Object.entries(expected.candidates).map(([n, v]) => [nameKey(n), v]))
-  t.same(votes, want, `${label}: every candidate's votes`)
-}
+import { wideTotals, writeSubset } from '../helpers/wide-results.js'
+import { runElections, startElections } from '../helpers/run-elections.js'
+import { assertTotals, readJson, type PublishedArea } from '../helpers/published-totals.js'
 
 t.test('replay of Paris: totals equal the CSV sums; the commune page lists every station', async (t) => {
   const source = sharedDataFile(t, ROUND1_FILE)

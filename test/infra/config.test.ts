@@ -5,7 +5,7 @@ t.test('no variables: the embedded defaults', async (t) => {
   const r = parseConfig({})
   t.ok(r.ok)
   if (!r.ok) return
-  t.same(r.config.ports, { site: 8080, desk: 8081, ingest: 8082 })
+  t.same(r.config.ports, { site: 8080, desk: 8081, ingest: 8082, consolidate: 8083, publish: 8084 })
   t.equal(r.config.dataDir, './data')
   t.equal(r.config.outputDir, './static-out')
   t.equal(r.config.apiTokens, undefined)
@@ -19,15 +19,17 @@ t.test('every problem is listed at once', async (t) => {
     PUBLISH_INTERVAL_MS: '-5',
     INGEST_API_TOKENS: 'nocolon,short:abc',
     LOG_LEVEL: 'loud',
-    KAFKA_BROKERS: '127.0.0.1:9092',
+    KAFKA_BROKERS: 'kafka-without-port',
+    DATABASE_URL: 'mysql://root:secret-password@db/x',
+    VARNISH_URL: 'varnish:6081',
   })
   t.notOk(r.ok)
   if (r.ok) return
   const text = r.problems.join('\n')
-  for (const v of ['PORT_SITE', 'PORT_INGEST', 'PUBLISH_INTERVAL_MS', 'INGEST_API_TOKENS', 'LOG_LEVEL', 'KAFKA_BROKERS']) {
+  for (const v of ['PORT_SITE', 'PORT_INGEST', 'PUBLISH_INTERVAL_MS', 'INGEST_API_TOKENS', 'LOG_LEVEL', 'KAFKA_BROKERS', 'DATABASE_URL', 'VARNISH_URL']) {
     t.match(text, v, `${v} is reported`)
   }
-  t.match(text, /KAFKA_BROKERS is set, but this version runs on embedded adapters only/)
+  t.notMatch(text, /secret-password/, 'a URL holding a password is never repeated in the error')
   t.throws(() => loadConfig({ PORT_SITE: 'x' }), { name: 'ConfigError', message: /PORT_SITE/ })
 })
 
@@ -40,4 +42,40 @@ t.test('tokens parse as client:token pairs; empty values count as unset', async 
     { client: 'vendor', token: 'fedcba9876543210xyz' },
   ])
   t.equal(r.config.ports.site, 8080)
+})
+
+t.test('real services: each variable switches its adapter; unset means embedded', async (t) => {
+  const embedded = parseConfig({})
+  t.ok(embedded.ok)
+  if (!embedded.ok) return
+  t.equal(embedded.config.kafka, undefined, 'no KAFKA_BROKERS: the embedded bus')
+  t.equal(embedded.config.databaseUrl, undefined, 'no DATABASE_URL: PGlite')
+  t.equal(embedded.config.redis, undefined, 'no REDIS_URL: the memory cache')
+  t.equal(embedded.config.s3, undefined, 'no S3_BUCKET: the folder only')
+  t.equal(embedded.config.varnishUrls, undefined, 'no VARNISH_URL: no purge')
+
+  const real = parseConfig({
+    KAFKA_BROKERS: '10.0.0.1:9092, 10.0.0.2:9092',
+    KAFKA_TOPIC_PREFIX: 'rehearsal.',
+    DATABASE_URL: 'postgres://elections_consolidate@db:5432/elections',
+    REDIS_URL: 'redis://cache:6379',
+    S3_BUCKET: 'results-2027',
+    S3_ENDPOINT: 'http://127.0.0.1:9000',
+    VARNISH_URL: 'http://10.0.1.1:6081,http://10.0.1.2:6081',
+  })
+  t.ok(real.ok)
+  if (!real.ok) return
+  t.same(real.config.kafka, { brokers: ['10.0.0.1:9092', '10.0.0.2:9092'], topicPrefix: 'rehearsal.', partitions: 12, replicationFactor: -1 })
+  t.equal(real.config.databaseUrl, 'postgres://elections_consolidate@db:5432/elections')
+  t.same(real.config.redis, { url: 'redis://cache:6379', keyPrefix: 'elections:' })
+  t.same(real.config.s3, { bucket: 'results-2027', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', prefix: '' })
+  t.same(real.config.varnishUrls, ['http://10.0.1.1:6081', 'http://10.0.1.2:6081'])
+  t.equal(real.config.outputDir, undefined, 'S3 without OUTPUT_DIR: no folder')
+
+  const both = parseConfig({ S3_BUCKET: 'results-2027', OUTPUT_DIR: '/srv/www' })
+  t.ok(both.ok && both.config.outputDir === '/srv/www', 'S3 and OUTPUT_DIR: both')
+
+  const endpointOnly = parseConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000' })
+  t.notOk(endpointOnly.ok, 'an S3 endpoint without a bucket is refused')
+  if (!endpointOnly.ok) t.match(endpointOnly.problems.join('\n'), /S3_BUCKET/)
 })

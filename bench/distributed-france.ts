@@ -1,0 +1,133 @@
+// Benchmark: the full-France replay on the real stack, each service its own process (ingest,
+// consolidate, publish on Kafka, PostgreSQL, Redis, S3 + folder), next to the same replay on the
+// embedded defaults (`elections replay FILE`, one process) measured in the same run.
+// Reports, for each: wall time from the first submission to the last station on the national
+// page, returns/s end to end, and every process's peak RSS (VmHWM from /proc).
+//
+// usage: eval "$(ops/stack up)"; npx tsx bench/distributed-france.ts [FILE] [--skip-embedded]
+// It reads the stack from TEST_KAFKA_BROKERS, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_S3_ENDPOINT
+// (what `ops/stack up` prints) and makes its own database, topics, key prefix and bucket.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { readResultsFile } from '../bin/import/results-file.js'
+import { createDeployment, startService, type ServiceProcess, type Teardown } from '../test/helpers/distributed.js'
+import { startElections } from '../test/helpers/run-elections.js'
+
+const args = process.argv.slice(2)
+const file = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'data', '2017-presidentielle-1_par_bureau_large.csv.gz'))
+const skipEmbedded = args.includes('--skip-embedded')
+const work = mkdtempSync(join(tmpdir(), 'bench-distributed-'))
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+
+function need(name: string): string {
+  const v = process.env[name]
+  if (!v) throw new Error(`${name} is not set: run eval "$(ops/stack up)" first`)
+  return v
+}
+
+/** Peak resident memory of a live process, in MB (VmHWM: the kernel's own high-water mark). */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Math.round(Number(m[1]) / 1024) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Samples each process's VmHWM until it exits (the last sample is the peak). */
+function watchPeaks(procs: Record<string, number>): { stop(): Record<string, number> } {
+  const peaks: Record<string, number> = {}
+  const sample = () => {
+    for (const [name, pid] of Object.entries(procs)) {
+      const mb = peakRssMb(pid)
+      if (mb !== undefined) peaks[name] = Math.max(peaks[name] ?? 0, mb)
+    }
+  }
+  const timer = setInterval(sample, 250)
+  return {
+    stop() {
+      sample()
+      clearInterval(timer)
+      return peaks
+    },
+  }
+}
+
+function nationalReported(outputDir: string): number {
+  try {
+    return (JSON.parse(readFileSync(join(outputDir, 'index.json'), 'utf8')) as { stations: { reported: number } }).stations.reported
+  } catch {
+    return 0
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = []
+const teardown: Teardown = { teardown: (fn) => void cleanups.push(fn) }
+
+console.log(`file: ${file}`)
+const imported = await readResultsFile(file)
+const total = imported.returns.length
+console.log(`returns in the file: ${total}`)
+
+try {
+  // 1. Embedded: one process, `elections replay FILE` (it waits for the last page itself).
+  if (!skipEmbedded) {
+    const env = { DATA_DIR: join(work, 'embedded', 'data'), OUTPUT_DIR: join(work, 'embedded', 'out'), LOG_LEVEL: 'warn' }
+    const started = performance.now()
+    const replay = startElections(['replay', file], env)
+    const watch = watchPeaks({ 'elections replay (all services)': replay.child.pid as number })
+    const done = await replay.done
+    const peaks = watch.stop()
+    const wall = performance.now() - started
+    if (done.code !== 0) throw new Error(`embedded replay failed:\n${done.stderr.slice(-2000)}`)
+    const line = (label: string) => done.stdout.split('\n').find((l) => l.includes(label))?.trim() ?? '(not printed)'
+    console.log('\nembedded (one process, durable log + PGlite + folder):')
+    console.log(`  ${line('time to last page')}`)
+    console.log(`  ${line('returns/s')}`)
+    console.log(`  process wall time incl. import and start: ${seconds(wall)}`)
+    for (const [name, mb] of Object.entries(peaks)) console.log(`  peak RSS ${name}: ${mb} MB`)
+  }
+
+  // 2. Distributed: separate processes on the real services.
+  const dir = join(work, 'distributed')
+  const d = await createDeployment(
+    { brokers: need('TEST_KAFKA_BROKERS'), adminUrl: need('TEST_DATABASE_URL'), redisUrl: need('TEST_REDIS_URL'), s3Endpoint: need('TEST_S3_ENDPOINT') },
+    dir,
+    teardown,
+    'bench',
+  )
+  const env = { ...d.env, PUBLISH_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }
+  const load = await startElections(['election', 'load', file], env).done
+  if (load.code !== 0) throw new Error(`election load failed:\n${load.stderr}`)
+  const services: Record<string, ServiceProcess> = {
+    consolidate: await startService(d, 'consolidate', env, 120_000),
+    publish: await startService(d, 'publish', env, 120_000),
+    ingest: await startService(d, 'ingest', env, 120_000),
+  }
+  const started = performance.now()
+  const replay = startElections(['replay', file, '--target', services.ingest?.url ?? '', '--token', d.token], env)
+  const watch = watchPeaks({
+    ...Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.child.pid as number])),
+    'replay client': replay.child.pid as number,
+  })
+  let clientDoneAt: number | undefined
+  void replay.done.then(() => (clientDoneAt = performance.now()))
+  while (nationalReported(d.outputDir) < total) {
+    if (replay.child.exitCode !== null && replay.child.exitCode !== 0) throw new Error(`replay client failed:\n${(await replay.done).stderr.slice(-2000)}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const wall = performance.now() - started
+  const done = await replay.done
+  const peaks = watch.stop()
+  console.log('\ndistributed (ingest, consolidate, publish as processes; Kafka, PostgreSQL, Redis, S3 + folder):')
+  console.log(`  first submission → last station on the national page: ${seconds(wall)}  (${Math.round(total / (wall / 1000))} returns/s end to end)`)
+  if (clientDoneAt !== undefined) console.log(`  replay client finished submitting after ${seconds(clientDoneAt - started)}`)
+  console.log(`  client: ${done.stdout.split('\n').find((l) => /accepted/.test(l))?.trim() ?? ''}`)
+  for (const [name, mb] of Object.entries(peaks)) console.log(`  peak RSS ${name}: ${mb} MB`)
+  for (const s of Object.values(services)) await s.stop()
+} finally {
+  for (const fn of cleanups.reverse()) await fn()
+  rmSync(work, { recursive: true, force: true })
+}

@@ -1,0 +1,164 @@
+// Picks each resource's adapter from the configuration: a variable set means that real service,
+// and it must answer at start (no silent fallback to the embedded one); unset means embedded.
+// Every service command opens only the resources it needs; the publisher never opens the database.
+import { join } from 'node:path'
+import { ConfigError, type Config } from '../infra/config.js'
+import type { Logger } from '../infra/logging.js'
+import type { Bus, TopicSpec } from '../infra/bus/bus.js'
+import { openEmbeddedBus } from '../infra/bus/embedded-bus.js'
+import { openKafkaBus } from '../infra/bus/kafka-bus.js'
+import type { Db } from '../infra/db/db.js'
+import { openPgliteDb } from '../infra/db/pglite-db.js'
+import { connectPostgresDb } from '../infra/db/postgres-db.js'
+import { migrate } from '../infra/db/migrate.js'
+import type { Cache } from '../infra/cache/cache.js'
+import { createMemoryCache } from '../infra/cache/memory-cache.js'
+import { connectRedisCache } from '../infra/cache/redis-cache.js'
+import type { Storage } from '../infra/storage/storage.js'
+import { createFsStorage } from '../infra/storage/fs-storage.js'
+import { createS3Storage } from '../infra/storage/s3-storage.js'
+import { createTeeStorage } from '../infra/storage/tee-storage.js'
+import { createNoPurger, type Purger } from '../infra/purge/purger.js'
+import { createVarnishPurger } from '../infra/purge/varnish-purger.js'
+import { TOPICS } from '../core/messages.js'
+
+/** A real service named in the environment did not answer at start: exit 69 (EX_UNAVAILABLE), no stack trace. */
+export class ServiceUnavailableError extends Error {
+  override name = 'ServiceUnavailableError'
+}
+
+async function reachable<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open()
+  } catch (err) {
+    throw new ServiceUnavailableError((err as Error).message, { cause: err })
+  }
+}
+
+export type ServiceName = 'ingest' | 'consolidate' | 'publish' | 'desk' | 'tools'
+
+/**
+ * Topics and their partitions. `[returns]` and `[results]` are keyed by station (contest +
+ * station), so partitions spread the night's load while each station's records stay in order;
+ * the definition, credentials and security events are single ordered streams. The embedded log
+ * has one partition per topic.
+ */
+export function topicSpecs(partitions: number): TopicSpec[] {
+  return [
+    { name: TOPICS.returns, partitions, compacted: false },
+    { name: TOPICS.elections, partitions: 1, compacted: false },
+    { name: TOPICS.results, partitions, compacted: true },
+    // Officials' hashed PINs and integrators' token hashes, latest per station or client.
+    { name: TOPICS.credentials, partitions: 1, compacted: true },
+    // Lockouts and other security events, for the desk.
+    { name: TOPICS.security, partitions: 1, compacted: false },
+  ]
+}
+
+export async function openBus(config: Config, logger: Logger, service: ServiceName): Promise<Bus> {
+  if (config.kafka === undefined) {
+    const bus = await openEmbeddedBus(join(config.dataDir, 'bus'), { logger })
+    await bus.ensureTopics(topicSpecs(1))
+    return bus
+  }
+  const kafka = config.kafka
+  const bus = await reachable(() =>
+    openKafkaBus({
+      brokers: kafka.brokers,
+      clientId: `elections-${service}`,
+      topicPrefix: kafka.topicPrefix,
+      replicationFactor: kafka.replicationFactor,
+      logger,
+    }),
+  )
+  try {
+    await bus.ensureTopics(topicSpecs(config.kafka.partitions))
+  } catch (err) {
+    await bus.close()
+    throw err
+  }
+  return bus
+}
+
+/** The consolidation database, migrated: PostgreSQL as the consolidation role, or PGlite. */
+export async function openConsolidationDb(config: Config, logger: Logger): Promise<Db> {
+  const url = config.databaseUrl
+  const db =
+    url === undefined
+      ? await openPgliteDb(join(config.dataDir, 'pg'))
+      : await reachable(() => connectPostgresDb(url, { applicationName: 'elections-consolidate', logger }))
+  try {
+    const applied = await migrate(db)
+    if (applied.length > 0) logger.info({ applied }, 'database migrated')
+  } catch (err) {
+    await db.close()
+    throw err
+  }
+  return db
+}
+
+/**
+ * The desk's database: its own narrower role (DESK_DATABASE_URL) when set; otherwise, in one
+ * process, the consolidation database itself. The desk never migrates: consolidate owns the schema.
+ */
+export async function openDeskDb(config: Config, logger: Logger): Promise<Db> {
+  const url = config.deskDatabaseUrl
+  if (url === undefined) throw new ConfigError(['DESK_DATABASE_URL: "elections desk" runs alone only on PostgreSQL with the desk role (printed by elections db setup)'])
+  return reachable(() => connectPostgresDb(url, { applicationName: 'elections-desk', logger }))
+}
+
+export async function openCache(config: Config, logger: Logger): Promise<Cache> {
+  const redis = config.redis
+  if (redis === undefined) return createMemoryCache()
+  return reachable(() => connectRedisCache(redis.url, { keyPrefix: redis.keyPrefix, logger }))
+}
+
+/** Where pages go: the folder (OUTPUT_DIR), S3 (S3_BUCKET), or both at once. */
+export function openStorage(config: Config): Storage {
+  const stores: Storage[] = []
+  if (config.outputDir !== undefined) stores.push(createFsStorage(config.outputDir))
+  if (config.s3 !== undefined) {
+    stores.push(
+      createS3Storage({
+        bucket: config.s3.bucket,
+        endpoint: config.s3.endpoint,
+        region: config.s3.region,
+        prefix: config.s3.prefix,
+        forcePathStyle: config.s3.endpoint !== undefined,
+      }),
+    )
+  }
+  const [only] = stores
+  if (only === undefined) throw new Error('no output: set OUTPUT_DIR or S3_BUCKET')
+  return stores.length === 1 ? only : createTeeStorage(stores)
+}
+
+export function openPurger(config: Config, logger: Logger): Purger {
+  return config.varnishUrls === undefined ? createNoPurger() : createVarnishPurger(config.varnishUrls, { logger })
+}
+
+/** Closes what was opened, last first, logging (not throwing) failures so every one is tried. */
+export class Resources {
+  private readonly closers: { name: string; close: () => Promise<void> }[] = []
+
+  constructor(private readonly logger: Logger) {}
+
+  add<T extends { close(): Promise<void> }>(name: string, resource: T): T {
+    this.defer(name, () => resource.close())
+    return resource
+  }
+
+  defer(name: string, close: () => Promise<void>): void {
+    this.closers.push({ name, close })
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.closers.splice(0).reverse()) {
+      try {
+        await c.close()
+      } catch (err) {
+        this.logger.warn({ err, resource: c.name }, 'closing failed')
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// `elections credentials issue|token`: open the bus the services read, then hand over to
+// credentials.ts. Issuing reads the election from a results file, as `election load` does.
+import type { Config } from '../infra/config.js'
+import type { Logger } from '../infra/logging.js'
+import type { TokenScope } from '../core/credentials.js'
+import { readResultsFile } from './import/results-file.js'
+import { issueClientToken, issueCredentials } from './credentials.js'
+import { openBus } from './adapters.js'
+import { createProgress } from './progress.js'
+
+export async function runCredentialsIssue(
+  config: Config,
+  logger: Logger,
+  options: { file: string; outDir: string; phoneNumber: string | undefined; stations: string[] | undefined },
+): Promise<number> {
+  const imported = await readResultsFile(options.file)
+  const bus = await openBus(config, logger, 'tools')
+  const progress = createProgress('PINs hashed')
+  let result: Awaited<ReturnType<typeof issueCredentials>>
+  try {
+    result = await issueCredentials({
+      bus,
+      definition: imported.definition,
+      outDir: options.outDir,
+      stations: options.stations,
+      phoneNumber: options.phoneNumber,
+      onProgress: ({ hashed, total }) => progress.update(hashed, total),
+    })
+  } finally {
+    progress.stop()
+    await bus.close()
+  }
+  process.stdout.write(`issued ${result.issued} station credentials\nCSV     ${result.csvPath}\nsheets  ${result.sheetPaths.length} communes under ${options.outDir}\n`)
+  return 0
+}
+
+export async function runClientToken(config: Config, logger: Logger, options: { client: string; scope: TokenScope }): Promise<number> {
+  const bus = await openBus(config, logger, 'tools')
+  try {
+    await issueClientToken({ bus, client: options.client, scope: options.scope })
+    return 0
+  } finally {
+    await bus.close()
+  }
+}

@@ -1,0 +1,50 @@
+// Each service built from the configuration and the resources it was given, the same way for
+// `elections start` (all in one process, runtime.ts) and for one service per process (services.ts).
+import { randomBytes } from 'node:crypto'
+import type { Config } from '../infra/config.js'
+import type { Logger } from '../infra/logging.js'
+import type { Bus } from '../infra/bus/bus.js'
+import type { Cache } from '../infra/cache/cache.js'
+import type { Db } from '../infra/db/db.js'
+import type { Storage } from '../infra/storage/storage.js'
+import type { Registry } from '../infra/metrics.js'
+import { buildIngest } from '../ingest/ingest-app.js'
+import { buildPublisher } from '../publish/publisher.js'
+import { buildDesk } from '../consolidate/desk/desk-app.js'
+import { openPurger } from './adapters.js'
+
+/** The configured token, or one generated for this process (printed, so the operator can use it). */
+export function ingestToken(config: Config, logger: Logger): { client: string; token: string } {
+  const configured = config.apiTokens?.[0]
+  if (configured) return configured
+  logger.info({ client: 'local' }, 'INGEST_API_TOKENS unset: generated a token for this process (see README)')
+  return { client: 'local', token: randomBytes(24).toString('base64url') }
+}
+
+export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; token: { client: string; token: string }; metrics: Registry }) {
+  return buildIngest({
+    bus: r.bus,
+    cache: r.cache,
+    logger: logger.child({ service: 'ingest' }),
+    metrics: r.metrics,
+    apiTokens: config.apiTokens ?? [r.token],
+    maxBodyBytes: config.ingestMaxBodyBytes,
+    rateLimits: config.ingestRateLimits,
+  })
+}
+
+export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; storage: Storage; metrics: Registry }) {
+  return buildPublisher({
+    bus: r.bus,
+    storage: r.storage,
+    cache: r.cache,
+    purger: openPurger(config, logger),
+    logger: logger.child({ service: 'publish' }),
+    metrics: r.metrics,
+    intervalMs: config.publishIntervalMs,
+  })
+}
+
+export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cache; metrics: Registry }) {
+  return buildDesk({ db: r.db, cache: r.cache, logger: logger.child({ service: 'desk' }), metrics: r.metrics, secureCookies: config.deskSecureCookies })
+}
