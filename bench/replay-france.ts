@@ -79,7 +79,8 @@ function listFiles(dir: string): string[] {
   const out: string[] = []
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name)
-    if (e.isDirectory()) out.push(...listFiles(p))
+    // Not push(...): 300k+ files under commune/ would overflow the call stack.
+    if (e.isDirectory()) for (const f of listFiles(p)) out.push(f)
     else out.push(p)
   }
   return out
