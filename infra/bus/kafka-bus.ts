@@ -26,12 +26,23 @@ export interface KafkaBusOptions {
 
 const DEFAULT_MAX_BATCH = 500
 const MAX_RECORDS_PER_SEND = 2_000
+/**
+ * Bytes of keys and values per send. The broker refuses a record batch above message.max.bytes
+ * (1 MiB by default), and a send to a one-partition topic is one batch: stay well under it.
+ */
+const MAX_BYTES_PER_SEND = 900_000
 const DEFAULT_MAX_QUEUED = 50_000
 const HANDLER_RETRY_MS = 1_000
 const CAUGHT_UP_POLL_MS = 100
 const CONNECT_TIMEOUT_MS = 5_000
 /** Retries without end, but never more than 2 s apart: a restarted broker is used again within seconds. */
 const RETRY_FOREVER = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 }
+
+function sizeOf(records: readonly BusRecord[]): number {
+  let n = 0
+  for (const r of records) n += Buffer.byteLength(r.key) + Buffer.byteLength(r.value)
+  return n
+}
 
 interface Pending {
   topic: string
@@ -97,10 +108,16 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       while (queue.length > 0) {
         const batch: Pending[] = []
         let count = 0
-        while (queue.length > 0 && (batch.length === 0 || count + (queue[0]?.records.length ?? 0) <= MAX_RECORDS_PER_SEND)) {
-          const p = queue.shift() as Pending
-          batch.push(p)
-          count += p.records.length
+        let bytes = 0
+        for (;;) {
+          const next = queue[0]
+          if (next === undefined) break
+          const nextBytes = sizeOf(next.records)
+          if (batch.length > 0 && (count + next.records.length > MAX_RECORDS_PER_SEND || bytes + nextBytes > MAX_BYTES_PER_SEND)) break
+          queue.shift()
+          batch.push(next)
+          count += next.records.length
+          bytes += nextBytes
         }
         queuedRecords -= count
         const byTopic = new Map<string, { key: string; value: string }[]>()
@@ -186,14 +203,35 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
         if (typeof r.key !== 'string' || typeof r.value !== 'string') return Promise.reject(new Error('bus records need string key and value'))
       }
       if (records.length === 0) return Promise.resolve()
+      // A call larger than one send leaves in several; it resolves once every one is durable.
+      const groups: BusRecord[][] = []
+      let bytes = 0
+      for (const r of records) {
+        const size = sizeOf([r])
+        if (size > MAX_BYTES_PER_SEND) {
+          return Promise.reject(new Error(`kafka: a record of ${size} bytes (key ${r.key.slice(0, 80)}) exceeds the ${MAX_BYTES_PER_SEND} bytes a send may carry`))
+        }
+        const last = groups[groups.length - 1]
+        if (last === undefined || bytes + size > MAX_BYTES_PER_SEND) {
+          groups.push([r])
+          bytes = size
+        } else {
+          last.push(r)
+          bytes += size
+        }
+      }
       if (queuedRecords + records.length > maxQueued) {
         return Promise.reject(new Error(`kafka: ${queuedRecords} records already wait for the broker; refusing more until it answers`))
       }
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ topic, records, resolve, reject })
-        queuedRecords += records.length
-        void drain()
-      })
+      const sent = groups.map(
+        (group) =>
+          new Promise<void>((resolve, reject) => {
+            queue.push({ topic, records: group, resolve, reject })
+            queuedRecords += group.length
+          }),
+      )
+      void drain()
+      return Promise.all(sent).then(() => undefined)
     },
 
     async subscribe(opts: SubscribeOptions): Promise<Subscription> {

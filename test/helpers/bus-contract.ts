@@ -66,6 +66,20 @@ export function busContract(t: Test, fixture: BusFixture): void {
     await sub.stop()
   })
 
+  t.test('one produce of more than a broker takes in one request (2 MB to one partition) is all written', async (t) => {
+    const bus = await fixture.open()
+    t.teardown(() => bus.close())
+    await bus.ensureTopics([{ name: 'large', partitions: 1, compacted: false }])
+    const padding = 'x'.repeat(1_000)
+    const big = Array.from({ length: 2_000 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ n: i, padding }) }))
+    await bus.produce('large', big)
+    const { got, handle } = collect()
+    const sub = await bus.subscribe({ topic: 'large', handle })
+    await sub.caughtUp()
+    t.same(valuesOf(got), Array.from({ length: 2_000 }, (_, i) => i), 'all 2,000 records, in order')
+    await sub.stop()
+  })
+
   t.test('records with bad keys or values are refused, nothing written', async (t) => {
     const bus = await fixture.open()
     t.teardown(() => bus.close())
