@@ -80,6 +80,8 @@ export async function createDeployment(services: Services, dir: string, t: Teard
     credentials: { accessKeyId: S3_ACCESS.AWS_ACCESS_KEY_ID, secretAccessKey: S3_ACCESS.AWS_SECRET_ACCESS_KEY },
   })
   await s3.send(new CreateBucketCommand({ Bucket: bucket }))
+  // Best effort: s3rver sometimes answers 500 while it removes emptied folders (several test files
+  // share it). A bucket left behind in the test server's folder harms nothing; say so and go on.
   later.teardown(() =>
     retried(async () => {
       for (;;) {
@@ -90,7 +92,9 @@ export async function createDeployment(services: Services, dir: string, t: Teard
         for (const Key of keys) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }))
       }
       await s3.send(new DeleteBucketCommand({ Bucket: bucket }))
-    }).finally(() => s3.destroy()),
+    })
+      .catch((err: unknown) => void process.stderr.write(`test clean-up: bucket ${bucket} left in the test S3 server: ${String(err)}\n`))
+      .finally(() => s3.destroy()),
   )
 
   const keyPrefix = `${name}:`
