@@ -18,7 +18,7 @@ export async function runStart(config: Config, logger: Logger, options: { replay
   const runtime = await openRuntime(config, logger, { serveSite: true, ephemeralIngestPort: false, serveDesk: true })
   process.stdout.write(
     `results site  ${runtime.siteUrl ?? '(not served)'}\n` +
-      `results desk  ${runtime.deskUrl ?? '(not served)'}  \n` +
+      `results desk  ${runtime.deskUrl ?? '(not served)'}\n` +
       `ingest API    ${runtime.ingestUrl}/v1/returns  (client "${runtime.apiToken.client}")\n` +
       `output folder ${config.outputDir}   data folder ${config.dataDir}\n`,
   )
