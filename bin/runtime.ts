@@ -11,9 +11,8 @@ import type { buildIngest } from '../ingest/ingest-app.js'
 import { buildConsolidator } from '../consolidate/consolidator.js'
 import type { buildPublisher } from '../publish/publisher.js'
 import { buildSiteServer } from '../publish/site-server.js'
-import { connectPostgresDb } from '../infra/db/postgres-db.js'
 import { ensureFirstAdmin } from './desk-admin.js'
-import { openBus, openCache, openConsolidationDb, openStorage, Resources } from './adapters.js'
+import { openBus, openCache, openConsolidationDb, openDeskDb, openStorage, Resources } from './adapters.js'
 import { ingestToken, newDesk, newIngest, newPublisher } from './service-builders.js'
 
 export interface Runtime {
@@ -75,9 +74,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     let firstAdmin: { username: string; password: string } | undefined
     if (options.serveDesk) {
       // On PostgreSQL the desk keeps its own role even in one process; on PGlite it shares the one database.
-      const deskUrlConfigured = config.deskDatabaseUrl
-      const deskDb =
-        deskUrlConfigured === undefined ? db : resources.add('desk database', await connectPostgresDb(deskUrlConfigured, { applicationName: 'elections-desk', logger }))
+      const deskDb = config.deskDatabaseUrl === undefined ? db : resources.add('desk database', await openDeskDb(config, logger))
       if (config.databaseUrl === undefined) {
         const admin = await ensureFirstAdmin(db, new Date())
         if (admin) logger.warn({ username: admin.username }, 'desk: created the first administrator (password printed once on stdout)')

@@ -38,15 +38,15 @@ const CONNECT_TIMEOUT_MS = 5_000
 /** Retries without end, but never more than 2 s apart: a restarted broker is used again within seconds. */
 const RETRY_FOREVER = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 }
 
-function sizeOf(records: readonly BusRecord[]): number {
-  let n = 0
-  for (const r of records) n += Buffer.byteLength(r.key) + Buffer.byteLength(r.value)
-  return n
+function recordBytes(r: BusRecord): number {
+  return Buffer.byteLength(r.key) + Buffer.byteLength(r.value)
 }
 
 interface Pending {
   topic: string
   records: readonly BusRecord[]
+  /** Bytes of the records' keys and values, counted once when queued. */
+  bytes: number
   resolve: () => void
   reject: (err: Error) => void
 }
@@ -112,12 +112,11 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
         for (;;) {
           const next = queue[0]
           if (next === undefined) break
-          const nextBytes = sizeOf(next.records)
-          if (batch.length > 0 && (count + next.records.length > MAX_RECORDS_PER_SEND || bytes + nextBytes > MAX_BYTES_PER_SEND)) break
+          if (batch.length > 0 && (count + next.records.length > MAX_RECORDS_PER_SEND || bytes + next.bytes > MAX_BYTES_PER_SEND)) break
           queue.shift()
           batch.push(next)
           count += next.records.length
-          bytes += nextBytes
+          bytes += next.bytes
         }
         queuedRecords -= count
         const byTopic = new Map<string, { key: string; value: string }[]>()
@@ -147,7 +146,7 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     return new Map(offsets.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }]))
   }
 
-  /** Resolves once `isDone(partition, high, low)` holds for every partition, polling. */
+  /** Resolves once `position()` reaches the high watermarks taken at the call, on every non-empty partition (polling). */
   async function waitUntil(
     topic: string,
     position: () => Promise<Map<number, bigint>>,
@@ -204,20 +203,18 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       }
       if (records.length === 0) return Promise.resolve()
       // A call larger than one send leaves in several; it resolves once every one is durable.
-      const groups: BusRecord[][] = []
-      let bytes = 0
+      const groups: { records: BusRecord[]; bytes: number }[] = []
       for (const r of records) {
-        const size = sizeOf([r])
+        const size = recordBytes(r)
         if (size > MAX_BYTES_PER_SEND) {
           return Promise.reject(new Error(`kafka: a record of ${size} bytes (key ${r.key.slice(0, 80)}) exceeds the ${MAX_BYTES_PER_SEND} bytes a send may carry`))
         }
         const last = groups[groups.length - 1]
-        if (last === undefined || bytes + size > MAX_BYTES_PER_SEND) {
-          groups.push([r])
-          bytes = size
+        if (last === undefined || last.bytes + size > MAX_BYTES_PER_SEND) {
+          groups.push({ records: [r], bytes: size })
         } else {
-          last.push(r)
-          bytes += size
+          last.records.push(r)
+          last.bytes += size
         }
       }
       if (queuedRecords + records.length > maxQueued) {
@@ -226,8 +223,8 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       const sent = groups.map(
         (group) =>
           new Promise<void>((resolve, reject) => {
-            queue.push({ topic, records: group, resolve, reject })
-            queuedRecords += group.length
+            queue.push({ topic, records: group.records, bytes: group.bytes, resolve, reject })
+            queuedRecords += group.records.length
           }),
       )
       void drain()
