@@ -4,7 +4,11 @@
 // Reports, for each: wall time from the first submission to the last station on the national
 // page, returns/s end to end, and every process's peak RSS (VmHWM from /proc).
 //
-// usage: eval "$(ops/stack up)"; npx tsx bench/distributed-france.ts [FILE] [--skip-embedded]
+// usage: eval "$(ops/stack up)"; npx tsx bench/distributed-france.ts [FILE] [--skip-embedded] [--output folder|both]
+// --output folder (the default) publishes into a folder, as nginx serves it; `both` also writes
+// every file to the S3 server of ops/stack. That server (s3rver, one Node process) takes about a
+// thousand PUTs a second here (bench/storage-puts.ts), and a France night is about a million of
+// them, so `both` measures the test S3 server more than the pipeline.
 // It reads the stack from TEST_KAFKA_BROKERS, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_S3_ENDPOINT
 // (what `ops/stack up` prints) and makes its own database, topics, key prefix and bucket.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -15,8 +19,11 @@ import { createDeployment, startService, type ServiceProcess, type Teardown } fr
 import { startElections } from '../test/helpers/run-elections.js'
 
 const args = process.argv.slice(2)
-const file = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'data', '2017-presidentielle-1_par_bureau_large.csv.gz'))
+const file = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--output') ?? join(import.meta.dirname, '..', '..', 'shared', 'data', '2017-presidentielle-1_par_bureau_large.csv.gz'))
 const skipEmbedded = args.includes('--skip-embedded')
+const outputArg = args.indexOf('--output')
+const output = outputArg >= 0 ? args[outputArg + 1] : 'folder'
+if (output !== 'folder' && output !== 'both') throw new Error(`--output takes folder or both, not ${String(output)}`)
 const work = mkdtempSync(join(tmpdir(), 'bench-distributed-'))
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
@@ -98,7 +105,11 @@ try {
     teardown,
     'bench',
   )
-  const env = { ...d.env, PUBLISH_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }
+  const env: Record<string, string> = { ...d.env, PUBLISH_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }
+  if (output === 'folder') {
+    delete env.S3_BUCKET
+    delete env.S3_ENDPOINT
+  }
   const load = await startElections(['election', 'load', file], env).done
   if (load.code !== 0) throw new Error(`election load failed:\n${load.stderr}`)
   const services: Record<string, ServiceProcess> = {
@@ -114,14 +125,19 @@ try {
   })
   let clientDoneAt: number | undefined
   void replay.done.then(() => (clientDoneAt = performance.now()))
+  let nextProgress = performance.now() + 15_000
   while (nationalReported(d.outputDir) < total) {
+    if (performance.now() >= nextProgress) {
+      nextProgress += 15_000
+      console.error(`  … ${seconds(performance.now() - started)}: ${nationalReported(d.outputDir)} of ${total} stations on the national page`)
+    }
     if (replay.child.exitCode !== null && replay.child.exitCode !== 0) throw new Error(`replay client failed:\n${(await replay.done).stderr.slice(-2000)}`)
     await new Promise((r) => setTimeout(r, 100))
   }
   const wall = performance.now() - started
   const done = await replay.done
   const peaks = watch.stop()
-  console.log('\ndistributed (ingest, consolidate, publish as processes; Kafka, PostgreSQL, Redis, S3 + folder):')
+  console.log(`\ndistributed (ingest, consolidate, publish as processes; Kafka, PostgreSQL, Redis, ${output === 'both' ? 'S3 + folder' : 'folder'}):`)
   console.log(`  first submission → last station on the national page: ${seconds(wall)}  (${Math.round(total / (wall / 1000))} returns/s end to end)`)
   if (clientDoneAt !== undefined) console.log(`  replay client finished submitting after ${seconds(clientDoneAt - started)}`)
   console.log(`  client: ${done.stdout.split('\n').find((l) => /accepted/.test(l))?.trim() ?? ''}`)

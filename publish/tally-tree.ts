@@ -167,10 +167,25 @@ export class TallyTree {
   /**
    * The areas changed since the last call, children before parents, with `updatedAtMs` refreshed:
    * a parent's value is the latest of its children's, so a cycle touches only what changed.
+   *
+   * Every area with a result is taken; areas that never had one (their page only says how many
+   * stations are expected) are taken at most `maxWithoutResults` at a time, upper levels first.
+   * A publisher starting on an empty output has the 36,000 commune pages of France to write; in
+   * one cycle that is minutes (tens of minutes to an S3 server) during which the tally is frozen
+   * and no result reaches any page. Such a page holds no figure, so writing it a few cycles later
+   * shows no reader anything inconsistent; an area that gets its first result is taken at once.
    */
-  takeDirty(): AreaTally[] {
-    const taken = [...this.dirty].sort((a, b) => b.depth - a.depth || compareCodes(a.node.key, b.node.key))
-    this.dirty = new Set()
+  takeDirty(maxWithoutResults = Infinity): AreaTally[] {
+    const taken: AreaTally[] = []
+    const withoutResults: AreaTally[] = []
+    for (const tally of this.dirty) (tally.snapshot === 0 ? withoutResults : taken).push(tally)
+    if (withoutResults.length > maxWithoutResults) {
+      withoutResults.sort((a, b) => a.depth - b.depth || compareCodes(a.node.key, b.node.key))
+      withoutResults.length = Math.max(0, maxWithoutResults)
+    }
+    taken.push(...withoutResults)
+    for (const tally of taken) this.dirty.delete(tally)
+    taken.sort((a, b) => b.depth - a.depth || compareCodes(a.node.key, b.node.key))
     for (const tally of taken) tally.updatedAtMs = this.latestValidatedAt(tally)
     return taken
   }

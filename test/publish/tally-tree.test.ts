@@ -83,3 +83,29 @@ t.test('an inconsistent definition is refused', async (t) => {
   def.stations.push({ id: 'lost-0001', code: '0001', name: 'Nulle part', commune: '99999', registered: 10 })
   t.throws(() => new TallyTree(def), /commune 99999/)
 })
+
+t.test('areas without any result are taken a few per cycle, upper levels first; areas with results always', async (t) => {
+  const def = smallElection()
+  const tree = new TallyTree(def)
+  const all = tree.dirtyCount
+  t.ok(all > 4, `the fixture has ${all} areas, all dirty at start`)
+  const station = def.stations[0]
+  if (!station) throw new Error('fixture')
+  tree.apply(smallStationResult(station))
+  const chain = tree.tree.ancestorsOfStation(station.id).map((n) => n.key)
+
+  const first = tree.takeDirty(1)
+  const withResults = first.filter((a) => a.snapshot > 0).map((a) => a.node.key)
+  t.same(new Set(withResults), new Set(chain.filter((k) => !k.startsWith('station:'))), 'every area with a result is taken')
+  const empty = first.filter((a) => a.snapshot === 0)
+  t.equal(empty.length, 1, 'one area without results')
+  const shallowest = Math.min(...[...tree.tree.nodes.values()].filter((n) => n.area.level !== 'station' && !withResults.includes(n.key)).map((n) => tree.tallyOf(n).depth))
+  t.equal(empty[0]?.depth, shallowest, 'the one taken is among the upper levels')
+  t.same(first.map((a) => a.depth), [...first.map((a) => a.depth)].sort((a, b) => b - a), 'still children before parents')
+  t.equal(tree.dirtyCount, all - first.length, 'the others wait')
+
+  let taken = first.length
+  while (tree.dirtyCount > 0) taken += tree.takeDirty(1).length
+  t.equal(taken, all, 'every area is written in the end, each once')
+  t.same(tree.takeDirty(0), [], 'nothing left')
+})
