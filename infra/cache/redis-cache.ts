@@ -35,6 +35,15 @@ if holder == false or holder == ARGV[1] then
 end
 return 0`
 
+// A counter whose TTL is set by the increment that creates it: a fixed window, not a sliding one.
+// A script rather than MULTI, so the call is one command that auto-pipelining can batch.
+const INCREMENT_IN_WINDOW_LUA = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return n`
+
 // Deletes the lock only while `owner` still holds it: after an expiry another replica may have it.
 const RELEASE_LOCK_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -66,6 +75,9 @@ function openClient(url: string, options: RedisCacheOptions): RedisClient {
     commandTimeout: COMMAND_TIMEOUT_MS,
     // Calls made while Redis is away wait for one reconnection attempt, then fail.
     maxRetriesPerRequest: 1,
+    // Commands issued in the same tick (the rate limits and idempotency claims of concurrent
+    // requests) go out in one write: measured with bench/ingest-throughput.ts.
+    enableAutoPipelining: true,
     retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_DELAY_MAX_MS),
   })
   const logger = options.logger
@@ -142,9 +154,7 @@ function wrapClient({ redis, connectionError }: RedisClient, url: string): Cache
     increment(key, ttlMs) {
       return call('INCR', key, async () => {
         if (ttlMs === undefined) return redis.incr(key)
-        // The TTL is set only by the SET NX that creates the counter: a window, not a sliding one.
-        const replies = throwFirstError(await redis.multi().set(key, '0', 'PX', whole(ttlMs), 'NX').incr(key).exec())
-        return Number(replies[1])
+        return Number(await redis.eval(INCREMENT_IN_WINDOW_LUA, 1, key, whole(ttlMs)))
       })
     },
     delete(key) {
