@@ -22,6 +22,8 @@ export interface CallerOptions {
 /** What one webhook answered. */
 export interface Heard extends VoiceInstructions {
   status: number
+  /** The TwiML as received. */
+  twiml: string
 }
 
 export type ScriptStep = { kind: 'keys'; keys: string } | { kind: 'silence' } | { kind: 'hangup' }
@@ -110,7 +112,7 @@ export class PhoneCall {
     const res = await this.post(url, { CallStatus: 'in-progress', ...extra })
     const text = await res.text()
     if (res.status !== 200) throw new Error(`the voice webhook answered ${res.status}: ${text.slice(0, 200)}`)
-    const heard: Heard = { status: res.status, ...readTwiml(text) }
+    const heard: Heard = { status: res.status, twiml: text, ...readTwiml(text) }
     this.current = heard
     this.currentUrl = url
     this.said.push(...heard.say.map((s) => s.text))

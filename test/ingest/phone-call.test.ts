@@ -78,3 +78,109 @@ t.test('a station voting in two contests: both sheets, contest by contest, two r
   const spoken = last.say.map((s) => s.text).join(' ')
   t.match(spoken, /Presidential : .*Constituency 1 : /, 'each receipt is named by its contest')
 })
+
+/** Dials S3 and enters its five figures: the call waits at the read-back. */
+async function callS3ToReadBack(h: Awaited<ReturnType<typeof startPhone>>, options: Parameters<typeof h.newCall>[0] = {}) {
+  const { code, pin } = h.login('S3')
+  const call = h.newCall(options)
+  await call.dial()
+  for (const keys of [`${code}#`, `${pin}#`, ...S3_FIGURES.map((f) => `${f}#`)]) await call.press(keys)
+  return call
+}
+
+t.test('correction after the read-back: 2, the line, the right figure, a new read-back, then 1', async (t) => {
+  const h = await startPhone(t)
+  const call = await callS3ToReadBack(h)
+  const choose = await call.press('2')
+  t.match(choose.say.at(-1)?.text, /numéro de la ligne à corriger, de 1 à 5/)
+  const asked = await call.press('3#')
+  t.same(asked.say.map((s) => s.text), ['Ligne 3, bulletins nuls : tapez le nombre exact, puis dièse.'])
+  const again = await call.press('14#')
+  const readBack = again.say.map((s) => s.text)
+  t.ok(readBack.includes('Ligne 3, bulletins nuls : 14.'), 'the corrected figure is read back')
+  t.ok(readBack.includes('Ligne 1, votants : 480.'), 'with every other line unchanged')
+  t.same(await h.returnsOnBus(), [], 'a correction submits nothing by itself')
+  await call.press('1')
+  const onBus = await h.returnsOnBus()
+  t.equal(onBus.length, 1)
+  t.match(onBus[0]?.message.counts, { voters: 480, blank: 6, invalid: 14, votes: { ALICE: 300, BOB: 170 } })
+})
+
+t.test('invalid keys are asked again, three tries per prompt; the third ends the call with nothing sent', async (t) => {
+  const h = await startPhone(t)
+  const { code, pin } = h.login('S3')
+  const call = h.newCall()
+  await call.dial()
+  const badCode = await call.press('12*4#')
+  t.same(badCode.say.map((s) => s.text), ['Saisie non valide.', 'Tapez le code du bureau de vote, 8 chiffres, puis dièse.'])
+  await call.press(`${code}#`)
+  await call.press(`${pin}#`)
+  const tooLong = await call.press('1234567#')
+  t.equal(tooLong.say[0]?.text, 'Saisie non valide.', 'seven digits is no figure of a polling station')
+  t.match(tooLong.say.at(-1)?.text, /Nombre de votants/, 'the same figure is asked again')
+  const absurd = await call.press(`${'9'.repeat(300)}#`)
+  t.equal(absurd.say[0]?.text, 'Saisie non valide.')
+  const ended = await call.press('4*0#')
+  t.ok(ended.hangup, 'the third invalid entry at one prompt ends the call')
+  t.same(ended.say.map((s) => s.text), ['Saisie non valide.', 'Aucune saisie valide après trois essais. Rien n’a été transmis. Rappelez quand vous serez prêt. Au revoir.'])
+  t.same(await h.returnsOnBus(), [])
+})
+
+t.test('a valid entry starts the next prompt with three fresh tries; a wrong menu key is asked again', async (t) => {
+  const h = await startPhone(t)
+  const call = await callS3ToReadBack(h)
+  const wrongKey = await call.press('7')
+  t.equal(wrongKey.say[0]?.text, 'Saisie non valide.')
+  t.match(wrongKey.say.at(-1)?.text, /Pour confirmer et transmettre, tapez 1/)
+  await call.silence()
+  const done = await call.press('1')
+  t.ok(done.hangup)
+  t.equal((await h.returnsOnBus()).length, 1, 'two failed tries at the read-back still leave the third')
+})
+
+t.test('silence: the provider posts without Digits; asked again twice, the third timeout ends the call', async (t) => {
+  const h = await startPhone(t)
+  const call = h.newCall()
+  await call.dial()
+  const first = await call.silence()
+  t.same(first.say.map((s) => s.text), ['Je n’ai rien entendu.', 'Tapez le code du bureau de vote, 8 chiffres, puis dièse.'])
+  await call.silence()
+  const third = await call.silence()
+  t.ok(third.hangup)
+  t.match(third.say.at(-1)?.text, /Rien n’a été transmis/)
+  t.same(await h.returnsOnBus(), [])
+})
+
+t.test('hanging up before confirming submits nothing and forgets the call', async (t) => {
+  const h = await startPhone(t)
+  const call = await callS3ToReadBack(h)
+  const action = call.last?.gather?.action
+  t.equal(await call.hangUp(), 200, 'the status callback is answered')
+  t.same(await h.returnsOnBus(), [], 'nothing reached [returns]')
+  // The provider would post nothing more; a late webhook of this call finds it forgotten.
+  const late = h.newCall({ callSid: call.callSid })
+  const res = await late.post(new URL(action ?? '', h.voiceUrl).toString(), { Digits: '1' })
+  const text = await res.text()
+  t.match(text, /Cet appel a expiré\. Rien n’a été transmis\./)
+  t.match(text, /<Hangup\/>/)
+  t.same(await h.returnsOnBus(), [], 'the late confirmation submits nothing')
+})
+
+t.test('the confirming webhook posted twice: one return, and the same receipt twice', async (t) => {
+  const h = await startPhone(t)
+  const call = await callS3ToReadBack(h)
+  const first = await call.press('1')
+  const repeated = await call.repeatLast()
+  t.same(repeated, first, 'the repeat gets the same answer')
+  t.equal((await h.returnsOnBus()).length, 1, 'and nothing is produced again')
+})
+
+t.test('two copies of the confirming webhook at the same moment: one return', async (t) => {
+  const h = await startPhone(t)
+  const call = await callS3ToReadBack(h)
+  const action = new URL(call.last?.gather?.action ?? '', h.voiceUrl).toString()
+  const answers = await Promise.all([call.post(action, { Digits: '1' }), call.post(action, { Digits: '1' })])
+  const texts = await Promise.all(answers.map((a) => a.text()))
+  t.equal(texts[0], texts[1], 'both hear the same receipt')
+  t.equal((await h.returnsOnBus()).length, 1)
+})
