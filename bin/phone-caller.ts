@@ -28,6 +28,9 @@ export interface Heard extends VoiceInstructions {
 
 export type ScriptStep = { kind: 'keys'; keys: string } | { kind: 'silence' } | { kind: 'hangup' }
 
+/** One line of a call: what the voice said, or what the caller did. */
+export type TranscriptLine = { who: 'voice'; text: string } | { who: 'caller'; step: ScriptStep }
+
 /** A Twilio-like CallSid: "CA" and 32 hex digits. */
 export function newCallSid(): string {
   return `CA${randomBytes(16).toString('hex')}`
@@ -36,8 +39,7 @@ export function newCallSid(): string {
 export class PhoneCall {
   readonly callSid: string
   readonly from: string
-  /** Everything the voice said, in order. */
-  readonly said: string[] = []
+  readonly transcript: TranscriptLine[] = []
   private current: Heard | undefined
   private currentUrl: string
   private lastPost: { url: string; extra: Record<string, string> } | undefined
@@ -47,6 +49,11 @@ export class PhoneCall {
     this.callSid = options.callSid ?? newCallSid()
     this.from = options.from ?? '+33100000000'
     this.currentUrl = options.voiceUrl
+  }
+
+  /** Everything the voice said, in order. */
+  get said(): string[] {
+    return this.transcript.flatMap((line) => (line.who === 'voice' ? [line.text] : []))
   }
 
   get last(): Heard | undefined {
@@ -70,6 +77,7 @@ export class PhoneCall {
     const finish = gather.finishOnKey === '' ? -1 : digits.indexOf(gather.finishOnKey)
     if (finish >= 0) digits = digits.slice(0, finish)
     if (gather.numDigits !== undefined) digits = digits.slice(0, gather.numDigits)
+    this.transcript.push({ who: 'caller', step: { kind: 'keys', keys } })
     return this.follow(this.actionUrl(gather.action), { Digits: digits })
   }
 
@@ -79,12 +87,14 @@ export class PhoneCall {
     // With actionOnEmptyResult the provider posts to the action; otherwise it falls through to <Redirect>.
     const target = gather.actionOnEmptyResult ? gather.action : this.current?.redirect
     if (target === undefined) throw new Error('the caller was silent and the TwiML says nothing to do then: the call would hang')
+    this.transcript.push({ who: 'caller', step: { kind: 'silence' } })
     return this.follow(this.actionUrl(target), {})
   }
 
   /** The caller hangs up: the provider posts the status callback. */
   async hangUp(): Promise<number> {
     this.ended = true
+    this.transcript.push({ who: 'caller', step: { kind: 'hangup' } })
     const res = await this.post(new URL('status', this.options.voiceUrl).toString(), { CallStatus: 'completed' })
     await res.text()
     return res.status
@@ -115,7 +125,7 @@ export class PhoneCall {
     const heard: Heard = { status: res.status, twiml: text, ...readTwiml(text) }
     this.current = heard
     this.currentUrl = url
-    this.said.push(...heard.say.map((s) => s.text))
+    this.transcript.push(...heard.say.map((s) => ({ who: 'voice' as const, text: s.text })))
     if (heard.hangup) this.ended = true
     return heard
   }
