@@ -9,6 +9,8 @@ import { silentLogger } from '../../infra/logging.js'
 import { issueCredentials } from '../../bin/credentials.js'
 import { publishDefinition } from '../../bin/load-election.js'
 import { playScript } from '../../bin/phone-caller.js'
+import { DOUBLE_ENTRY_POLICY, replayInProcess } from '../../bin/replay.js'
+import { replayItems } from '../../bin/replay-client.js'
 import { openRuntime } from '../../bin/runtime.js'
 import { readResultsFile } from '../../bin/import/results-file.js'
 import { ingestTestElection, startIngest } from '../fixtures/ingest-harness.js'
@@ -127,4 +129,17 @@ t.test('replay --target --channel phone: calls a running ingest with the PINs of
     onBus.map((m) => fromFile.get(m.stationId)),
     'each phoned-in return is the file\'s row, figure for figure',
   )
+})
+
+t.test('replay in process, both channels: 2 returns per station stored, every station validated by the two agreeing', async (t) => {
+  const dir = t.testdir({})
+  const config = loadConfig({ DATA_DIR: join(dir, 'data'), OUTPUT_DIR: join(dir, 'out'), LOG_LEVEL: 'silent' })
+  const runtime = await openRuntime(config, silentLogger(), { serveSite: false, ephemeralIngestPort: true })
+  t.teardown(() => runtime.close())
+  const file = join(REPO_ROOT, 'test', 'fixtures', 'results', '2017-presidentielle-1-extrait_large.csv')
+  const imported = await readResultsFile(file, { policy: DOUBLE_ENTRY_POLICY })
+  const items = replayItems(imported.definition, imported.returns)
+  const { summary } = await replayInProcess(runtime, imported.definition, items, undefined, { quiet: true, channel: 'both' })
+  t.match(summary, { returns: 2 * items.length, accepted: 2 * items.length, rejected: 0, stationsPublished: items.length })
+  t.match(await runtime.consolidator.stats(), { returns: 2 * items.length, validated: items.length, needsReview: 0, conflict: 0, rejected: 0 })
 })
