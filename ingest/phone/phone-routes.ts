@@ -2,7 +2,7 @@
 // Each webhook is the same checklist: check the signature → parse → (a finished call: forget it)
 // → under the call's lock: load its state → a repeat gets the answer it had → run the flow and
 // its effect (PIN check, durable submit) → save the state → answer TwiML.
-import express, { Router, type Request, type Response } from 'express'
+import express, { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Cache } from '../../infra/cache/cache.js'
 import type { Logger } from '../../infra/logging.js'
 import type { Registry } from '../../infra/metrics.js'
@@ -203,6 +203,13 @@ export function phoneRoutes(deps: PhoneRoutesDeps): Router {
     if (call === undefined) return
     if (isEndedCallStatus(call.CallStatus)) await forget(call)
     sendTwiml(res, EMPTY_TWIML)
+  })
+
+  // A form the body parser refused (too large, badly encoded) is the sender's fault, not a 500.
+  router.use([PHONE_VOICE_PATH, PHONE_STATUS_PATH], (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const status = (err as { status?: unknown } | undefined)?.status
+    if (res.headersSent || typeof status !== 'number' || status < 400 || status >= 500) return next(err)
+    res.status(status).type('text/plain').send(`${status === 413 ? 'Payload too large' : 'Bad request'}: not a voice webhook.\n`)
   })
 
   return router

@@ -10,8 +10,11 @@ export const ENDED_CALL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 
 
 export const VoiceRequestSchema = z.object({
   CallSid: CallSidSchema,
-  /** Absent or "anonymous" for a withheld number; long values are cut (they only key the caller lockout). */
-  From: z.string().optional().transform((from) => (from === undefined || from === '' ? 'unknown' : from.slice(0, 64))),
+  /**
+   * The caller, for the per-caller PIN lockout: withheld numbers (absent, empty, "anonymous") are
+   * one caller, so hiding the number does not escape the lock. Long values are cut.
+   */
+  From: z.string().optional().transform((from) => (from === undefined || from === '' || from.toLowerCase() === 'anonymous' ? 'anonymous' : from.slice(0, 64))),
   /** Absent or empty: the caller pressed nothing before the timeout (or only the finishing key). */
   Digits: z.string().optional(),
   CallStatus: z.string().max(32).optional(),

@@ -82,7 +82,7 @@ t.test('before any election is loaded the line says it is not open yet', async (
   t.same(heard.say.map((s) => s.text), ['Le service n’est pas encore ouvert. Rappelez dans quelques minutes. Au revoir.'])
 })
 
-t.test('a webhook that is not a call is refused with 400', async (t) => {
+t.test('a webhook that is not a call is refused: 400, or 413 when too large', async (t) => {
   const h = await startIngest(t)
   const res = await fetch(`${h.url}/v1/phone/voice`, {
     method: 'POST',
@@ -96,4 +96,10 @@ t.test('a webhook that is not a call is refused with 400', async (t) => {
     body: 'CallSid=..%2F..%2Fetc',
   })
   t.equal(evil.status, 400, 'a CallSid outside its alphabet never reaches a cache key')
+  const huge = await fetch(`${h.url}/v1/phone/voice`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `CallSid=CA1&Digits=${'1'.repeat(20_000)}`,
+  })
+  t.equal(huge.status, 413)
 })
