@@ -166,6 +166,21 @@ t.test('hanging up before confirming submits nothing and forgets the call', asyn
   t.same(await h.returnsOnBus(), [], 'the late confirmation submits nothing')
 })
 
+t.test('a call reported no-answer or canceled on the voice webhook itself is forgotten too', async (t) => {
+  const h = await startPhone(t)
+  for (const status of ['no-answer', 'canceled']) {
+    const call = await callS3ToReadBack(h)
+    const action = new URL(call.last?.gather?.action ?? '', h.voiceUrl).toString()
+    const ended = await call.post(h.voiceUrl, { CallStatus: status })
+    t.equal(ended.status, 200)
+    t.match(await ended.text(), /<Response\/>/, `${status}: an empty answer`)
+    const late = await (await call.post(action, { Digits: '1' })).text()
+    t.match(late, /Cet appel a expiré/, `${status}: the call is gone`)
+  }
+  t.same(await h.returnsOnBus(), [])
+  t.match(await h.metricsText(), /ingest_phone_calls_total\{outcome="hung-up"\} 2/)
+})
+
 t.test('the confirming webhook posted twice: one return, and the same receipt twice', async (t) => {
   const h = await startPhone(t)
   const call = await callS3ToReadBack(h)
