@@ -40,7 +40,7 @@ const config = loadConfig({ DATA_DIR: join(work, 'data'), OUTPUT_DIR: join(work,
 const runtime = await openRuntime(config, silentLogger(), { serveSite: false, ephemeralIngestPort: true })
 const items = replayItems(imported.definition, imported.returns)
 t0 = performance.now()
-const { summary, report } = await replayInProcess(runtime, imported.definition, items, undefined, true)
+const { summary, report } = await replayInProcess(runtime, imported.definition, items, undefined, { quiet: true })
 const replayMs = performance.now() - t0
 console.log(`replay, first 202 → last page: ${seconds(summary.wallTimeMs)}  (${summary.returnsPerSecond} returns/s end to end, ${report.accepted} accepted, ${report.rejected} rejected, ${summary.stationsPublished} stations published)`)
 console.log(`replay incl. definition load: ${seconds(replayMs)}`)

@@ -56,6 +56,8 @@ export interface IssuedCredentials {
   issued: number
   csvPath: string
   sheetPaths: string[]
+  /** The codes and PINs in clear, for a tool that calls in with them (the phone replay); never stored. */
+  stations: { stationId: string; code: string; pin: string }[]
 }
 
 interface Issued {
@@ -112,7 +114,8 @@ export async function issueCredentials(options: IssueCredentialsOptions): Promis
   const csvPath = join(outDir, 'credentials.csv')
   await writeFile(csvPath, credentialsCsv(issued), { mode: 0o600 })
   const sheetPaths = await writeSheets(definition, issued, join(outDir, 'sheets'), options.phoneNumber ?? PHONE_NUMBER_PLACEHOLDER)
-  return { issued: issued.length, csvPath, sheetPaths }
+  const inClear = issued.map((i) => ({ stationId: i.station.id, code: i.record.code, pin: i.pin }))
+  return { issued: issued.length, csvPath, sheetPaths, stations: inClear }
 }
 
 export interface IssueClientTokenOptions {

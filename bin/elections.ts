@@ -14,22 +14,28 @@ import { DbConnectionError } from '../infra/db/postgres-db.js'
 import { auditVerify, userAdd, userDisable } from './users.js'
 import { withAdminDb } from './desk-admin.js'
 import { runCredentialsIssue, runClientToken } from './credentials-command.js'
+import { runPhone } from './phone.js'
 
 const USAGE = `usage: elections <command> [options]
 
 commands:
   start [--replay FILE]            everything in one process: results site :8080, ingest :8082
                                    (loads and replays the built-in demo election when none is loaded)
-  replay FILE [--target URL] [--token T] [--rate N] [--channel upload]
-                                   submit every row of a results file as returns; without --target,
-                                   run the whole pipeline in-process, wait until all is published,
-                                   print a summary and exit
+  replay FILE [--target URL] [--token T] [--rate N] [--channel upload|phone|both] [--credentials CSV]
+                                   submit every row of a results file as returns, by the API, by
+                                   simulated calls to the IVR, or both; without --target, run the
+                                   whole pipeline in-process, wait until all is published, print a
+                                   summary and exit (--target with phone needs the credentials CSV)
   election load FILE               load an election definition from a results file
   credentials issue FILE --out DIR [--phone NUMBER] [--station ID …]
                                    give every station of FILE's election a code and a PIN: a CSV
                                    and a printable sheet per commune under DIR; hashes to ingest
   credentials token CLIENT --election ID [--departement C …] [--commune C …] [--station ID …]
                                    an API token for an integrator, limited to those stations
+  phone [--url URL] [--from NUMBER] [--lang fr|en] [--script FILE]
+                                   a telephone in the terminal on the IVR webhook of a running ingest
+                                   (default http://127.0.0.1:PORT_INGEST/v1/phone/voice); --script
+                                   plays keys, "timeout" and "hangup" from FILE and prints the call
   ingest | consolidate | publish   run one service alone (distributed mode: needs KAFKA_BROKERS)
   desk                             the results desk alone on PORT_DESK (needs DESK_DATABASE_URL)
   user add NAME --role R [--name N]  add a desk user (operator, supervisor, admin); password on stdin
@@ -62,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
           token: { type: 'string' },
           rate: { type: 'string' },
           channel: { type: 'string', default: 'upload' },
+          credentials: { type: 'string' },
         },
       })
       const file = positionals[0]
@@ -69,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
       const rate = values.rate === undefined ? undefined : Number(values.rate)
       if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) throw new UsageError('--rate is a number of returns per second, above 0')
       const channel = parseChannel(values.channel)
+      if (values.target !== undefined && channel !== 'upload' && values.credentials === undefined) {
+        throw new UsageError(`--target with --channel ${channel} needs --credentials FILE: the credentials.csv that elections credentials issue wrote for that election`)
+      }
       const config = loadConfig()
       return runReplay(config, createLogger(config.logLevel), {
         file,
@@ -76,7 +86,17 @@ async function main(argv: string[]): Promise<number> {
         token: values.token ?? process.env.INGEST_TOKEN,
         rate,
         channel,
+        credentials: values.credentials,
       })
+    }
+    case 'phone': {
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: { url: { type: 'string' }, from: { type: 'string' }, lang: { type: 'string' }, script: { type: 'string' } },
+      })
+      if (values.lang !== undefined && values.lang !== 'fr' && values.lang !== 'en') throw new UsageError('--lang is fr or en')
+      return runPhone(loadConfig(), { url: values.url, from: values.from, language: values.lang, script: values.script })
     }
     case 'election': {
       const [sub, ...args] = rest
@@ -175,10 +195,7 @@ function isFileError(err: unknown): boolean {
 }
 
 function parseChannel(value: string | undefined): ReplayChannel {
-  if (value === 'upload') return value
-  if (value === 'phone' || value === 'both') {
-    throw new UsageError(`--channel ${value}: the phone (IVR) channel is not part of this version yet; use --channel upload`)
-  }
+  if (value === 'upload' || value === 'phone' || value === 'both') return value
   throw new UsageError(`--channel must be upload, phone or both, not "${value ?? ''}"`)
 }
 

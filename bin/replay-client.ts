@@ -65,28 +65,40 @@ export async function submitReturns(options: SubmitOptions): Promise<SubmitRepor
   }
   const batches: ReplayItem[][] = []
   for (let i = 0; i < options.items.length; i += batchSize) batches.push(options.items.slice(i, i + batchSize))
+  await runPaced(batches, { concurrency, rate: options.rate, returnsIn: (batch) => batch.length }, async (batch) => {
+    await submitBatch(options, batch, report)
+    report.submitted += batch.length
+    options.onProgress?.(report.submitted, options.items.length)
+  })
+  return report
+}
+
+/**
+ * Runs `work` on every unit (a batch, a station's call) with `concurrency` workers, starting each
+ * no sooner than `rate` returns per second allow.
+ */
+export async function runPaced<T>(
+  units: readonly T[],
+  options: { concurrency: number; rate: number | undefined; returnsIn: (unit: T) => number },
+  work: (unit: T) => Promise<void>,
+): Promise<void> {
   const startedAt = Date.now()
   let next = 0
   let sent = 0
-
   const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]
-      if (!batch) break
+    while (next < units.length) {
+      const unit = units[next++] as T
       if (options.rate) {
         // Pace by the number of returns already handed out, so the rate holds across workers.
         const due = startedAt + (sent / options.rate) * 1000
-        sent += batch.length
+        sent += options.returnsIn(unit)
         const wait = due - Date.now()
         if (wait > 0) await sleep(wait)
       }
-      await submitBatch(options, batch, report)
-      report.submitted += batch.length
-      options.onProgress?.(report.submitted, options.items.length)
+      await work(unit)
     }
   }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  return report
+  await Promise.all(Array.from({ length: options.concurrency }, worker))
 }
 
 async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[], report: SubmitReport): Promise<void> {
@@ -142,6 +154,6 @@ function recordAnswers(batch: readonly ReplayItem[], text: string, report: Submi
   })
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
 }

@@ -1,16 +1,31 @@
 // `elections replay FILE`: every row of a results file becomes a return submitted through the
-// ingest HTTP API. Without --target the whole pipeline runs in this process; the command waits
-// until every accepted return is consolidated and published, prints a summary and exits.
+// ingest HTTP API (upload), through the IVR webhook by simulated calls (phone), or both. Without
+// --target the whole pipeline runs in this process; the command waits until every accepted
+// return is consolidated and published, prints a summary and exits.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Config } from '../infra/config.js'
 import type { Logger } from '../infra/logging.js'
 import { readResultsFile } from './import/results-file.js'
 import { replayItems, submitReturns, type ReplayItem, type SubmitReport } from './replay-client.js'
+import { PHONE_VOICE_PATH, type CallerOptions } from './phone-caller.js'
 import { createProgress } from './progress.js'
 import { openRuntime, type Runtime } from './runtime.js'
 import { publishDefinition } from './load-election.js'
-import type { ElectionDefinition } from '../core/schemas.js'
+import type { ElectionDefinition, ValidationPolicy } from '../core/schemas.js'
+import { issueCredentials } from './credentials.js'
+import { phoneReturns, readCredentialsCsv, type StationLogin } from './replay-phone.js'
 
-export type ReplayChannel = 'upload'
+export type ReplayChannel = 'upload' | 'phone' | 'both'
+
+/**
+ * `--channel both` is double data entry: every station comes in by two independent channels, so
+ * the election is loaded with the policy made for that — a station is validated when the two
+ * agree. (Under `auto` the first return validates and the second, identical or not, is held for
+ * the desk as a correction, W206.)
+ */
+export const DOUBLE_ENTRY_POLICY: ValidationPolicy = { mode: 'double', autoAcknowledgeWarnings: true }
 
 export interface ReplayOptions {
   file: string
@@ -18,7 +33,12 @@ export interface ReplayOptions {
   token: string | undefined
   rate: number | undefined
   channel: ReplayChannel
+  /** With --target and a phone channel: the credentials.csv of `elections credentials issue`. */
+  credentials: string | undefined
 }
+
+/** How the phone simulator signs its webhooks: PHONE_WEBHOOK_SECRET and PHONE_PUBLIC_URL. */
+type PhoneSigning = Pick<CallerOptions, 'secret' | 'publicUrl'>
 
 export interface ReplaySummary {
   returns: number
@@ -31,22 +51,38 @@ export interface ReplaySummary {
 }
 
 export async function runReplay(config: Config, logger: Logger, options: ReplayOptions): Promise<number> {
-  const imported = await readResultsFile(options.file)
+  const imported = await readResultsFile(options.file, options.channel === 'both' ? { policy: DOUBLE_ENTRY_POLICY } : {})
   for (const w of imported.warnings.slice(0, 20)) process.stderr.write(`warning: ${w}\n`)
   if (imported.warnings.length > 20) process.stderr.write(`warning: … and ${imported.warnings.length - 20} more\n`)
   const items = replayItems(imported.definition, imported.returns)
 
+  const signing: PhoneSigning = { secret: config.phone.webhookSecret, publicUrl: config.phone.publicUrl }
+  const channels = channelsOf(options.channel)
+
   if (options.target !== undefined) {
-    if (options.token === undefined) throw new Error('--target needs an API token: --token T or INGEST_TOKEN')
+    if (channels.upload && options.token === undefined) throw new Error('--target needs an API token: --token T or INGEST_TOKEN')
+    if (channels.phone && options.credentials === undefined) {
+      throw new Error('--target with --channel phone or both needs --credentials FILE: the credentials.csv of elections credentials issue for that election')
+    }
+    const logins = options.credentials === undefined ? undefined : await readCredentialsCsv(options.credentials)
     const started = Date.now()
-    const report = await submitWithProgress(options.target.replace(/\/+$/, ''), options.token, items, options.rate)
-    printSummary(summarize(report, items.length, started, undefined, undefined), report)
+    const report = await submitChannels({
+      ingestUrl: options.target.replace(/\/+$/, ''),
+      token: options.token ?? '',
+      definition: imported.definition,
+      items,
+      rate: options.rate,
+      channel: options.channel,
+      logins,
+      signing,
+    })
+    printSummary(summarize(report, report.submitted, started, undefined, undefined), report)
     return report.rejected > 0 ? 1 : 0
   }
 
   const runtime = await openRuntime(config, logger, { serveSite: false, ephemeralIngestPort: true })
   try {
-    const summary = await replayInProcess(runtime, imported.definition, items, options.rate)
+    const summary = await replayInProcess(runtime, imported.definition, items, options.rate, { channel: options.channel, signing })
     printSummary(summary.summary, summary.report)
     return 0
   } finally {
@@ -60,28 +96,107 @@ export async function replayInProcess(
   definition: ElectionDefinition,
   items: readonly ReplayItem[],
   rate: number | undefined,
-  quiet = false,
+  options: { quiet?: boolean; channel?: ReplayChannel; signing?: PhoneSigning } = {},
 ): Promise<{ summary: ReplaySummary; report: SubmitReport }> {
+  const channel = options.channel ?? 'upload'
   await publishDefinition(runtime.bus, definition)
   await runtime.ingest.waitForElection(definition.election.id)
+  const logins = channelsOf(channel).phone ? await issueReplayLogins(runtime, definition, items) : undefined
   const started = Date.now()
-  const report = quiet
-    ? await submitReturns({ ingestUrl: runtime.ingestUrl, token: runtime.apiToken.token, items, rate })
-    : await submitWithProgress(runtime.ingestUrl, runtime.apiToken.token, items, rate)
+  const report = await submitChannels({
+    ingestUrl: runtime.ingestUrl,
+    token: runtime.apiToken.token,
+    definition,
+    items,
+    rate,
+    channel,
+    logins,
+    signing: options.signing ?? {},
+    quiet: options.quiet,
+  })
   await runtime.consolidator.caughtUp()
   await runtime.publisher.caughtUp()
   await runtime.publisher.publishNow()
   const status = runtime.publisher.status()
-  return { summary: summarize(report, items.length, started, Date.now(), status.stationsReported), report }
+  return { summary: summarize(report, report.submitted, started, Date.now(), status.stationsReported), report }
 }
 
-async function submitWithProgress(url: string, token: string, items: readonly ReplayItem[], rate: number | undefined): Promise<SubmitReport> {
-  const progress = createProgress('returns')
+function channelsOf(channel: ReplayChannel): { upload: boolean; phone: boolean } {
+  return { upload: channel !== 'phone', phone: channel !== 'upload' }
+}
+
+/**
+ * Station codes and PINs for the simulated calls, issued on the runtime's own bus like
+ * `credentials issue` does; the PINs stay in memory (their CSV is written to a private temporary
+ * folder and deleted at once). Resolves once ingest has read them.
+ */
+async function issueReplayLogins(runtime: Runtime, definition: ElectionDefinition, items: readonly ReplayItem[]): Promise<Map<string, StationLogin>> {
+  const outDir = await mkdtemp(join(tmpdir(), 'replay-credentials-'))
   try {
-    return await submitReturns({ ingestUrl: url, token, items, rate, onProgress: (d, t) => progress.update(d, t) })
+    const issued = await issueCredentials({ bus: runtime.bus, definition, outDir, stations: [...new Set(items.map((i) => i.stationId))] })
+    await runtime.ingest.caughtUp()
+    return new Map(issued.stations.map((s) => [s.stationId, { code: s.code, pin: s.pin }]))
   } finally {
-    progress.stop()
+    await rm(outDir, { recursive: true, force: true })
   }
+}
+
+interface ChannelsJob {
+  ingestUrl: string
+  token: string
+  definition: ElectionDefinition
+  items: readonly ReplayItem[]
+  rate: number | undefined
+  channel: ReplayChannel
+  logins: ReadonlyMap<string, StationLogin> | undefined
+  signing: PhoneSigning
+  quiet?: boolean | undefined
+}
+
+/** Every item by upload, by phone, or by both at once; one progress bar over all of it. */
+async function submitChannels(job: ChannelsJob): Promise<SubmitReport> {
+  const channels = channelsOf(job.channel)
+  const progress = job.quiet ? undefined : createProgress('returns')
+  const total = job.items.length * (channels.upload && channels.phone ? 2 : 1)
+  const done = { upload: 0, phone: 0 }
+  const onProgress = (channel: keyof typeof done) => (n: number) => {
+    done[channel] = n
+    progress?.update(done.upload + done.phone, total)
+  }
+  try {
+    const reports = await Promise.all([
+      channels.upload
+        ? submitReturns({ ingestUrl: job.ingestUrl, token: job.token, items: job.items, rate: job.rate, onProgress: onProgress('upload') })
+        : undefined,
+      channels.phone
+        ? phoneReturns({
+            caller: { voiceUrl: `${job.ingestUrl}${PHONE_VOICE_PATH}`, ...job.signing },
+            definition: job.definition,
+            items: job.items,
+            logins: job.logins ?? new Map(),
+            rate: job.rate,
+            onProgress: onProgress('phone'),
+          })
+        : undefined,
+    ])
+    return mergeReports(reports.filter((r): r is SubmitReport => r !== undefined))
+  } finally {
+    progress?.stop()
+  }
+}
+
+function mergeReports(reports: readonly SubmitReport[]): SubmitReport {
+  const merged: SubmitReport = { submitted: 0, accepted: 0, rejected: 0, rejectedByCode: {}, rejectionSamples: [], receipts: new Map(), retries: 0 }
+  for (const r of reports) {
+    merged.submitted += r.submitted
+    merged.accepted += r.accepted
+    merged.rejected += r.rejected
+    merged.retries += r.retries
+    for (const [code, n] of Object.entries(r.rejectedByCode)) merged.rejectedByCode[code] = (merged.rejectedByCode[code] ?? 0) + n
+    merged.rejectionSamples.push(...r.rejectionSamples.slice(0, 10 - merged.rejectionSamples.length))
+    for (const [id, receipt] of r.receipts) merged.receipts.set(id, receipt)
+  }
+  return merged
 }
 
 function summarize(report: SubmitReport, total: number, started: number, lastPageAt: number | undefined, published: number | undefined): ReplaySummary {

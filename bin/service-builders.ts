@@ -30,6 +30,7 @@ export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: 
     apiTokens: config.apiTokens ?? [r.token],
     maxBodyBytes: config.ingestMaxBodyBytes,
     rateLimits: config.ingestRateLimits,
+    phone: config.phone,
   })
 }
 

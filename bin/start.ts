@@ -38,7 +38,7 @@ export async function runStart(config: Config, logger: Logger, options: { replay
   const replaying = replay.then(async (job) => {
     if (job === undefined) return
     process.stdout.write(`replaying ${job.label}: ${job.items.length} returns\n`)
-    const { summary } = await replayInProcess(runtime, job.definition, job.items, job.rate, true)
+    const { summary } = await replayInProcess(runtime, job.definition, job.items, job.rate, { quiet: true })
     process.stdout.write(
       `replay done: ${summary.accepted} accepted, ${summary.rejected} rejected, ${summary.stationsPublished ?? 0} stations published in ${(summary.wallTimeMs / 1000).toFixed(1)} s\n`,
     )

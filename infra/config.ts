@@ -84,6 +84,9 @@ export const EnvSchema = z.object({
   DESK_SECURE_COOKIES: z.enum(['true', 'false']).default('true'),
   INGEST_RATE_PER_CLIENT: z.coerce.number().int().min(1).default(50),
   INGEST_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  /** The voice provider's auth token (Twilio: the account's Auth Token): phone webhooks must be signed with it. */
+  PHONE_WEBHOOK_SECRET: z.string().min(16, 'the voice provider\'s auth token (16 characters or more)').optional(),
+  PHONE_PUBLIC_URL: serviceUrl(['http:', 'https:']).optional(),
 })
   .superRefine((e, ctx) => {
     if (e.S3_ENDPOINT !== undefined && e.S3_BUCKET === undefined) {
@@ -116,6 +119,8 @@ export interface Config {
   varnishUrls: string[] | undefined
   /** Secure cookies and HSTS on the desk: keep true unless the desk is reached over plain HTTP on a LAN. */
   deskSecureCookies: boolean
+  /** The phone webhook: the secret its signatures are checked with (unchecked when unset) and the public URL it is signed for. */
+  phone: { webhookSecret: string | undefined; publicUrl: string | undefined }
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
@@ -153,6 +158,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       s3: e.S3_BUCKET === undefined ? undefined : { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, prefix: e.S3_PREFIX },
       varnishUrls: e.VARNISH_URL,
       deskSecureCookies: e.DESK_SECURE_COOKIES === 'true',
+      phone: { webhookSecret: e.PHONE_WEBHOOK_SECRET, publicUrl: e.PHONE_PUBLIC_URL },
     },
   }
 }

@@ -17,6 +17,7 @@ import { createJsonBodyReader } from './json-body.js'
 import { openApiRoutes } from './openapi.js'
 import { createRateLimits, type RateLimitOptions } from './rate-limit.js'
 import { returnsRoutes } from './returns-routes.js'
+import { phoneRoutes, type PhoneOptions } from './phone/phone-routes.js'
 import { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from './pin-lockout.js'
 import { createReturnSubmitter } from './submit-returns.js'
 import { createPinVerifier, followCredentials, StationCredentials, type VerifyStationPin } from './station-credentials.js'
@@ -38,6 +39,8 @@ export interface IngestDeps {
   pinLockout?: Partial<LockoutPolicy>
   /** Requests per second per API client and per address; defaults in rate-limit.ts. */
   rateLimits?: Partial<RateLimitOptions>
+  /** The phone (IVR) webhook's signature secret and public URL; see phone/README.md. */
+  phone?: PhoneOptions
 }
 
 export interface Ingest {
@@ -53,6 +56,8 @@ export interface Ingest {
    * returns only when they can be checked; rejects after `timeoutMs`.
    */
   waitForElection(electionId: string, timeoutMs?: number): Promise<void>
+  /** Resolves once `[elections]` and `[credentials]` are read up to what they held when called. */
+  caughtUp(): Promise<void>
 }
 
 export const WAIT_FOR_ELECTION_MS = 60_000
@@ -102,6 +107,20 @@ export function buildIngest(deps: IngestDeps): Ingest {
       ready,
     }),
   )
+  app.use(
+    phoneRoutes({
+      elections,
+      verifyStationPin,
+      submit,
+      cache,
+      metrics,
+      registry: deps.metrics,
+      logger: logger.child({ channel: 'phone' }),
+      clock,
+      ready,
+      options: deps.phone ?? {},
+    }),
+  )
   app.get('/v1/health', (_req, res) => {
     const loaded = elections.summaries()
     const healthy = ready() && loaded.length > 0
@@ -131,6 +150,9 @@ export function buildIngest(deps: IngestDeps): Ingest {
         clearTimeout(timer)
         wait.cancel()
       }
+    },
+    async caughtUp() {
+      await Promise.all([subscription?.caughtUp(), credentialsSubscription?.caughtUp()])
     },
     async start() {
       if (subscription) return

@@ -3,7 +3,7 @@
 // without a key, derived from the content, so a blind retry of the same sheet is the same return.
 import { createHash } from 'node:crypto'
 import { canonicalJson, receiptFor, returnIdFromContent, returnIdFromKey } from '../core/return-ids.js'
-import type { ReturnSubmitted } from '../core/schemas.js'
+import type { Channel, ReturnSubmitted } from '../core/schemas.js'
 import { apiError } from './api-errors.js'
 import type { Parsed, ReturnRequest } from './return-request.js'
 
@@ -18,9 +18,12 @@ export interface Submission {
   message: ReturnSubmitted
 }
 
+/** A return as an endpoint hands it over: the API's request, or one a channel built (phone, form). */
+export type ReturnToSubmit = Omit<ReturnRequest, 'channel'> & { channel: Channel }
+
 export function prepareSubmission(
   client: string,
-  request: ReturnRequest,
+  request: ReturnToSubmit,
   headerKey: string | undefined,
   submittedAt: Date,
 ): Parsed<Submission> {

@@ -31,10 +31,13 @@ t.test('a missing or unrecognised results file: one line, exit 66, no stack trac
   t.notMatch(bad.stderr, /\n\s+at /, 'no stack trace')
 })
 
-t.test('the phone channel is refused with a sentence saying why', async (t) => {
+t.test('replay: an unknown channel, or phone calls to a remote ingest without the stations\' PINs, is a usage error', async (t) => {
   const dir = t.testdir({})
   writeFileSync(join(dir, 'f.csv'), 'x')
-  const r = await runElections(['replay', join(dir, 'f.csv'), '--channel', 'phone'], {})
-  t.equal(r.code, 64)
-  t.match(r.stderr, /phone \(IVR\) channel is not part of this version yet/)
+  const unknown = await runElections(['replay', join(dir, 'f.csv'), '--channel', 'fax'], {})
+  t.equal(unknown.code, 64)
+  t.match(unknown.stderr, /--channel must be upload, phone or both, not "fax"/)
+  const noPins = await runElections(['replay', join(dir, 'f.csv'), '--channel', 'both', '--target', 'http://127.0.0.1:9', '--token', 'x'], {})
+  t.equal(noPins.code, 64)
+  t.match(noPins.stderr, /--target with --channel both needs --credentials FILE/)
 })
