@@ -3,12 +3,15 @@
 // without a key, derived from the content, so a blind retry of the same sheet is the same return.
 import { createHash } from 'node:crypto'
 import { canonicalJson, receiptFor, returnIdFromContent, returnIdFromKey } from '../core/return-ids.js'
-import type { ReturnSubmitted } from '../core/schemas.js'
+import type { Channel, ReturnSubmitted } from '../core/schemas.js'
 import { apiError } from './api-errors.js'
 import type { Parsed, ReturnRequest } from './return-request.js'
 
 /** ReturnSubmittedSchema's limit: a longer id would be refused by every consumer. */
 const RETURN_ID_MAX_CHARS = 200
+
+/** A checked API request, or a sheet an official entered on another channel (the web form). */
+export type SubmittableReturn = Omit<ReturnRequest, 'channel'> & { channel: Channel }
 
 export interface Submission {
   returnId: string
@@ -20,7 +23,7 @@ export interface Submission {
 
 export function prepareSubmission(
   client: string,
-  request: ReturnRequest,
+  request: SubmittableReturn,
   headerKey: string | undefined,
   submittedAt: Date,
 ): Parsed<Submission> {
@@ -64,6 +67,7 @@ export function prepareSubmission(
         submittedBy: client,
         submittedAt: submittedAt.toISOString(),
         counts: request.counts,
+        ...(request.scan === undefined ? {} : { scan: request.scan }),
       },
     },
   }
