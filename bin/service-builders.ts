@@ -32,6 +32,7 @@ export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: 
     rateLimits: config.ingestRateLimits,
     scans: openScanStorage(config),
     scanMaxBytes: config.scanMaxBytes,
+    form: config.form,
   })
 }
 

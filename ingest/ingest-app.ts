@@ -25,6 +25,8 @@ import { createPinVerifier, followCredentials, StationCredentials, type VerifySt
 import { ScopedElections } from './token-scope.js'
 import { createScanStore, DEFAULT_SCAN_MAX_BYTES } from './scan-store.js'
 import { scansRoutes, SCANS_PATH } from './scans-routes.js'
+import { createFormSessions, FORM_PATH } from './form/form-session.js'
+import { formRoutes, type FormOptions } from './form/form-routes.js'
 
 export interface IngestDeps {
   bus: Bus
@@ -46,6 +48,8 @@ export interface IngestDeps {
   scans: Storage
   /** Largest scan accepted (form and API); default 10 MB. */
   scanMaxBytes?: number
+  /** The officials' web form; default Secure cookies and no helpline number. */
+  form?: Partial<FormOptions>
 }
 
 export interface Ingest {
@@ -115,6 +119,23 @@ export function buildIngest(deps: IngestDeps): Ingest {
     }),
   )
   app.use(scansRoutes({ authenticate, limitClient: rateLimits.perClient, scans, metrics }))
+  app.use(
+    FORM_PATH,
+    formRoutes({
+      verifyStationPin,
+      elections,
+      submit,
+      scans,
+      sessions: createFormSessions(cache),
+      metrics,
+      registry: deps.metrics,
+      logger,
+      clock,
+      ready,
+      limitAddress: rateLimits.perAddress,
+      options: { secureCookies: true, helpline: undefined, ...deps.form },
+    }),
+  )
   app.get('/v1/health', (_req, res) => {
     const loaded = elections.summaries()
     const healthy = ready() && loaded.length > 0

@@ -59,6 +59,11 @@ export class LoadedElections {
     return { loaded, cancel: () => void (this.waiters = this.waiters.filter((w) => w !== waiter)) }
   }
 
+  /** The definition as loaded: the web form and the phone show officials their station's sheet from it. */
+  definition(electionId: string): ElectionDefinition | undefined {
+    return this.byId.get(electionId)?.definition
+  }
+
   isEmpty(): boolean {
     return this.byId.size === 0
   }
@@ -73,7 +78,7 @@ export class LoadedElections {
   }
 
   /** The first identity problem of a return, or undefined when everything it names exists. */
-  check(request: ReturnRequest): ApiError | undefined {
+  check(request: Pick<ReturnRequest, 'electionId' | 'contestId' | 'stationId' | 'counts'>): ApiError | undefined {
     const election = this.byId.get(request.electionId)
     if (!election) {
       return apiError(422, 'unknown-election', `No election "${request.electionId}" is loaded.`, [
