@@ -20,6 +20,7 @@ import { readResultsFile } from '../bin/import/results-file.js'
 import { publishDefinition } from '../bin/load-election.js'
 import { PhoneCall } from '../bin/phone-caller.js'
 import { stationSheet } from '../ingest/phone/station-sheet.js'
+import { createFsStorage } from '../infra/storage/fs-storage.js'
 
 const CALLS = Number(process.argv[2] ?? 300)
 const CONCURRENCY = Number(process.argv[3] ?? 16)
@@ -32,7 +33,7 @@ const bus = await openEmbeddedBus(join(work, 'bus'))
 await publishDefinition(bus, definition)
 const issued = await issueCredentials({ bus, definition, outDir: join(work, 'credentials') })
 const cache = createMemoryCache()
-const ingest = buildIngest({ bus, cache, logger: silentLogger(), metrics: createMetricsRegistry(false), apiTokens: [], maxBodyBytes: 1 << 20 })
+const ingest = buildIngest({ bus, cache, logger: silentLogger(), metrics: createMetricsRegistry(false), apiTokens: [], maxBodyBytes: 1 << 20, scans: createFsStorage(join(work, 'scans')) })
 await ingest.start()
 const server = await listen(ingest.app, 0, '127.0.0.1')
 

@@ -133,6 +133,26 @@ export function openStorage(config: Config): Storage {
   return stores.length === 1 ? only : createTeeStorage(stores)
 }
 
+/**
+ * Where scans of signed tally sheets go: a private folder (synced before a return may refer to a
+ * scan) or the `scans/` prefix of a bucket. Never the published output: config refuses that.
+ */
+export function openScanStorage(config: Config): Storage {
+  const scans = config.scans
+  switch (scans.kind) {
+    case 'folder':
+      return createFsStorage(scans.dir, { durable: true })
+    case 's3':
+      return createS3Storage({
+        bucket: scans.bucket,
+        endpoint: scans.endpoint,
+        region: scans.region,
+        prefix: scans.prefix,
+        forcePathStyle: scans.endpoint !== undefined,
+      })
+  }
+}
+
 export function openPurger(config: Config, logger: Logger): Purger {
   return config.varnishUrls === undefined ? createNoPurger() : createVarnishPurger(config.varnishUrls, { logger })
 }

@@ -11,7 +11,7 @@ import type { Registry } from '../infra/metrics.js'
 import { buildIngest } from '../ingest/ingest-app.js'
 import { buildPublisher } from '../publish/publisher.js'
 import { buildDesk } from '../consolidate/desk/desk-app.js'
-import { openPurger } from './adapters.js'
+import { openPurger, openScanStorage } from './adapters.js'
 
 /** The configured token, or one generated for this process (printed, so the operator can use it). */
 export function ingestToken(config: Config, logger: Logger): { client: string; token: string } {
@@ -31,6 +31,9 @@ export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: 
     maxBodyBytes: config.ingestMaxBodyBytes,
     rateLimits: config.ingestRateLimits,
     phone: config.phone,
+    scans: openScanStorage(config),
+    scanMaxBytes: config.scanMaxBytes,
+    form: config.form,
   })
 }
 

@@ -31,7 +31,10 @@ async function startIngest(config: Config, logger: Logger, resources: Resources)
   await ingest.start()
   resources.defer('ingest', () => ingest.stop())
   const server = resources.add('ingest server', await listen(ingest.app, config.ports.ingest, config.host))
-  const lines = [`ingest API    http://${config.host}:${server.port}/v1/returns  (client "${token.client}")`]
+  const lines = [
+    `ingest API    http://${config.host}:${server.port}/v1/returns  (client "${token.client}")`,
+    `officials     http://${config.host}:${server.port}/saisie/  (web form)`,
+  ]
   if (config.apiTokens === undefined) lines.push(`ingest token  ${token.token}  (generated for this run; set INGEST_API_TOKENS to fix one)`)
   return lines
 }

@@ -20,6 +20,7 @@ export async function runStart(config: Config, logger: Logger, options: { replay
     `results site  ${runtime.siteUrl ?? '(not served)'}\n` +
       `results desk  ${runtime.deskUrl ?? '(not served)'}\n` +
       `ingest API    ${runtime.ingestUrl}/v1/returns  (client "${runtime.apiToken.client}")\n` +
+      `officials     ${runtime.ingestUrl}/saisie/  (web form: station code and PIN from elections credentials issue)\n` +
       `output folder ${config.outputDir}   data folder ${config.dataDir}\n`,
   )
   if (runtime.firstAdmin) {

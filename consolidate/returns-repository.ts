@@ -17,12 +17,12 @@ export async function insertReturns(tx: Queryable, returns: readonly IncomingRet
   if (returns.length === 0) return new Set()
   const res = await tx.query<{ return_id: string }>(
     `INSERT INTO returns (return_id, receipt, election_id, contest_id, station_id, channel, submitted_by, submitted_at,
-                          counts, content_hash, source_topic, source_partition, source_offset, received_at)
+                          counts, scan, content_hash, source_topic, source_partition, source_offset, received_at)
      SELECT r.return_id, r.receipt, r.election_id, r.contest_id, r.station_id, r.channel, r.submitted_by, r.submitted_at,
-            r.counts, r.content_hash, r.source_topic, r.source_partition, r.source_offset, $2::timestamptz
+            r.counts, r.scan, r.content_hash, r.source_topic, r.source_partition, r.source_offset, $2::timestamptz
        FROM jsonb_to_recordset($1::jsonb)
          AS r(return_id text, receipt text, election_id text, contest_id text, station_id text, channel text,
-              submitted_by text, submitted_at timestamptz, counts jsonb, content_hash text,
+              submitted_by text, submitted_at timestamptz, counts jsonb, scan jsonb, content_hash text,
               source_topic text, source_partition integer, source_offset text, ord integer)
       -- In batch order, so seq (and with it "earlier return") follows the order of the bus.
       ORDER BY r.ord
@@ -41,6 +41,7 @@ export async function insertReturns(tx: Queryable, returns: readonly IncomingRet
           submitted_by: m.submittedBy,
           submitted_at: m.submittedAt,
           counts: m.counts,
+          scan: m.scan ?? null,
           content_hash: contentHash,
           source_topic: source.topic,
           source_partition: source.partition,
@@ -194,9 +195,10 @@ export async function readPendingReturns(tx: Queryable, limit: number): Promise<
     submitted_by: string
     submitted_at: unknown
     counts: unknown
+    scan: unknown
   }>(
     `SELECT r.return_id, r.receipt, r.election_id, r.contest_id, r.station_id, r.channel, r.submitted_by,
-            r.submitted_at, r.counts
+            r.submitted_at, r.counts, r.scan
        FROM return_outcomes o
        JOIN returns r ON r.return_id = o.return_id
        JOIN elections e ON e.election_id = r.election_id
@@ -219,6 +221,7 @@ export async function readPendingReturns(tx: Queryable, limit: number): Promise<
       submittedBy: r.submitted_by,
       submittedAt: toIso(r.submitted_at),
       counts: r.counts,
+      ...(r.scan === null ? {} : { scan: r.scan }),
     }),
   )
 }

@@ -100,6 +100,22 @@ export type Counts = z.infer<typeof CountsSchema>
 export const ChannelSchema = z.enum(['api', 'csv', 'form', 'phone', 'import', 'desk'])
 export type Channel = z.infer<typeof ChannelSchema>
 
+/** The file types a scan of a signed tally sheet may be (recognised by their first bytes). */
+export const ScanContentTypeSchema = z.enum(['image/jpeg', 'image/png', 'application/pdf'])
+export type ScanContentType = z.infer<typeof ScanContentTypeSchema>
+
+/**
+ * A scan of the signed tally sheet, stored before the return that refers to it (so a return never
+ * points at a missing file), under a key derived from its SHA-256 (core/scans.ts).
+ */
+export const ScanRefSchema = z.strictObject({
+  /** SHA-256 of the file's bytes, lower-case hex. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hexadecimal digits'),
+  contentType: ScanContentTypeSchema,
+  bytes: z.number().int().positive(),
+})
+export type ScanRef = z.infer<typeof ScanRefSchema>
+
 /** A station's tally sheet for one contest, as sent by an official or an integrator. */
 export const ReturnSubmittedSchema = z.object({
   type: z.literal('return'),
@@ -113,6 +129,8 @@ export const ReturnSubmittedSchema = z.object({
   submittedBy: z.string().min(1).max(200),
   submittedAt: z.iso.datetime({ offset: true }),
   counts: CountsSchema,
+  /** The signed sheet's scan, when one was uploaded; absent in older messages. */
+  scan: ScanRefSchema.optional(),
 })
 export type ReturnSubmitted = z.infer<typeof ReturnSubmittedSchema>
 

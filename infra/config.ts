@@ -1,5 +1,6 @@
 // The one configuration object, parsed once from the environment. Every problem is reported at
 // once, so an operator fixes the deployment in one go instead of one restart per typo.
+import { join, resolve, sep } from 'node:path'
 import { z } from 'zod'
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
@@ -87,9 +88,14 @@ export const EnvSchema = z.object({
   /** The voice provider's auth token (Twilio: the account's Auth Token): phone webhooks must be signed with it. */
   PHONE_WEBHOOK_SECRET: z.string().min(16, 'the voice provider\'s auth token (16 characters or more)').optional(),
   PHONE_PUBLIC_URL: serviceUrl(['http:', 'https:']).optional(),
+  SCAN_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_000_000),
+  SCANS_DIR: z.string().min(1).optional(),
+  SCANS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (lower-case letters, digits, dots, hyphens)').optional(),
+  FORM_SECURE_COOKIES: z.enum(['true', 'false']).default('true'),
+  OFFICIALS_HELPLINE: z.string().max(100).optional(),
 })
   .superRefine((e, ctx) => {
-    if (e.S3_ENDPOINT !== undefined && e.S3_BUCKET === undefined) {
+    if (e.S3_ENDPOINT !== undefined && e.S3_BUCKET === undefined && e.SCANS_S3_BUCKET === undefined) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'S3_ENDPOINT is set but S3_BUCKET is not: name the bucket to publish to' })
     }
   })
@@ -121,6 +127,36 @@ export interface Config {
   deskSecureCookies: boolean
   /** The phone webhook: the secret its signatures are checked with (unchecked when unset) and the public URL it is signed for. */
   phone: { webhookSecret: string | undefined; publicUrl: string | undefined }
+  /** Largest scan of a signed tally sheet ingest accepts (form and API). */
+  scanMaxBytes: number
+  /** Where scans go: a private folder or a `scans/` prefix in a bucket, never the published output. */
+  scans: ScanStorageConfig
+  /** The officials' web form: Secure cookies (keep true behind HTTPS), and whom a locked-out official calls. */
+  form: { secureCookies: boolean; helpline: string | undefined }
+}
+
+export type ScanStorageConfig =
+  | { kind: 'folder'; dir: string }
+  | { kind: 's3'; bucket: string; endpoint: string | undefined; region: string; prefix: string }
+
+/** The folder is the default; S3 when a bucket is named and SCANS_DIR is not. */
+function scanStorage(e: z.infer<typeof EnvSchema>): ScanStorageConfig {
+  const bucket = e.SCANS_S3_BUCKET ?? e.S3_BUCKET
+  if (e.SCANS_DIR === undefined && bucket !== undefined) {
+    return { kind: 's3', bucket, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, prefix: SCANS_S3_PREFIX }
+  }
+  return { kind: 'folder', dir: e.SCANS_DIR ?? join(e.DATA_DIR, 'scans') }
+}
+
+/** At the bucket's root, outside S3_PREFIX: the pages' public-read rule must not cover it. */
+export const SCANS_S3_PREFIX = 'scans/'
+
+/** Scans hold signatures and are not results: a folder inside the published output is refused. */
+function scansInsideOutput(scans: ScanStorageConfig, outputDir: string | undefined): boolean {
+  if (scans.kind !== 'folder' || outputDir === undefined) return false
+  const out = resolve(outputDir)
+  const dir = resolve(scans.dir)
+  return dir === out || dir.startsWith(out + sep)
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
@@ -136,13 +172,18 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     }
   }
   const e = parsed.data
+  const outputDir = e.OUTPUT_DIR ?? (e.S3_BUCKET === undefined ? './static-out' : undefined)
+  const scans = scanStorage(e)
+  if (scansInsideOutput(scans, outputDir)) {
+    return { ok: false, problems: [`SCANS_DIR: scans must not be inside the published output folder (${outputDir}); choose a private folder`] }
+  }
   return {
     ok: true,
     config: {
       host: e.HOST,
       ports: { site: e.PORT_SITE, desk: e.PORT_DESK, ingest: e.PORT_INGEST, consolidate: e.PORT_CONSOLIDATE, publish: e.PORT_PUBLISH },
       dataDir: e.DATA_DIR,
-      outputDir: e.OUTPUT_DIR ?? (e.S3_BUCKET === undefined ? './static-out' : undefined),
+      outputDir,
       publishIntervalMs: e.PUBLISH_INTERVAL_MS,
       apiTokens: e.INGEST_API_TOKENS,
       ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
@@ -159,6 +200,9 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       varnishUrls: e.VARNISH_URL,
       deskSecureCookies: e.DESK_SECURE_COOKIES === 'true',
       phone: { webhookSecret: e.PHONE_WEBHOOK_SECRET, publicUrl: e.PHONE_PUBLIC_URL },
+      scanMaxBytes: e.SCAN_MAX_BYTES,
+      scans,
+      form: { secureCookies: e.FORM_SECURE_COOKIES === 'true', helpline: e.OFFICIALS_HELPLINE },
     },
   }
 }

@@ -20,6 +20,7 @@ export type ApiErrorCode =
   | 'unknown-contest'
   | 'unknown-station'
   | 'unknown-candidate'
+  | 'unknown-scan'
   | 'idempotency-conflict'
   | 'request-in-progress'
   | 'not-durable'

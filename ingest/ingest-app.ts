@@ -1,12 +1,14 @@
-// The ingest service, built from its parts: the JSON returns API over a bus and a cache. The
-// caller (bin/, a test) owns the bus, cache and HTTP listener; buildIngest owns only its
-// subscriptions to `[elections]` and `[credentials]` (station PINs, client tokens).
+// The ingest service, built from its parts: the JSON returns API and the officials' web form
+// over a bus, a cache and the private storage of tally-sheet scans. The caller (bin/, a test) owns
+// those and the HTTP listener; buildIngest owns only its subscriptions to `[elections]` and
+// `[credentials]` (station PINs, client tokens).
 import type { Express, NextFunction, Request, Response } from 'express'
 import type { Bus, Subscription } from '../infra/bus/bus.js'
 import type { Cache } from '../infra/cache/cache.js'
 import { createApp } from '../infra/http/http.js'
 import type { Logger } from '../infra/logging.js'
 import type { Registry } from '../infra/metrics.js'
+import type { Storage } from '../infra/storage/storage.js'
 import { apiError, sendApiError } from './api-errors.js'
 import { createAuthenticator, type ApiToken } from './api-auth.js'
 import { createReturnsProducer, PRODUCE_TIMEOUT_MS } from './durable-produce.js'
@@ -22,6 +24,10 @@ import { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from './pin-lockout.js'
 import { createReturnSubmitter } from './submit-returns.js'
 import { createPinVerifier, followCredentials, StationCredentials, type VerifyStationPin } from './station-credentials.js'
 import { ScopedElections } from './token-scope.js'
+import { createScanStore, DEFAULT_SCAN_MAX_BYTES } from './scan-store.js'
+import { scansRoutes, SCANS_PATH } from './scans-routes.js'
+import { createFormSessions, FORM_PATH } from './form/form-session.js'
+import { formRoutes, type FormOptions } from './form/form-routes.js'
 
 export interface IngestDeps {
   bus: Bus
@@ -41,6 +47,12 @@ export interface IngestDeps {
   rateLimits?: Partial<RateLimitOptions>
   /** The phone (IVR) webhook's signature secret and public URL; see phone/README.md. */
   phone?: PhoneOptions
+  /** Where scans of signed tally sheets are kept: private, never the published output. */
+  scans: Storage
+  /** Largest scan accepted (form and API); default 10 MB. */
+  scanMaxBytes?: number
+  /** The officials' web form; default Secure cookies and no helpline number. */
+  form?: Partial<FormOptions>
 }
 
 export interface Ingest {
@@ -93,14 +105,18 @@ export function buildIngest(deps: IngestDeps): Ingest {
 
   const app = createApp(deps.metrics)
   const rateLimits = createRateLimits(cache, logger, deps.metrics, deps.rateLimits)
+  const authenticate = createAuthenticator(deps.apiTokens, credentials)
+  const scans = createScanStore({ storage: deps.scans, cache, logger, maxBytes: deps.scanMaxBytes ?? DEFAULT_SCAN_MAX_BYTES })
   app.use(openApiRoutes())
   app.use('/v1/returns', rateLimits.perAddress)
+  app.use(SCANS_PATH, rateLimits.perAddress)
   app.use(
     returnsRoutes({
       limitClient: rateLimits.perClient,
-      authenticate: createAuthenticator(deps.apiTokens, credentials),
+      authenticate,
       readJson: createJsonBodyReader(deps.maxBodyBytes),
       elections,
+      scans,
       submit,
       metrics,
       clock,
@@ -119,6 +135,24 @@ export function buildIngest(deps: IngestDeps): Ingest {
       clock,
       ready,
       options: deps.phone ?? {},
+    }),
+  )
+  app.use(scansRoutes({ authenticate, limitClient: rateLimits.perClient, scans, metrics }))
+  app.use(
+    FORM_PATH,
+    formRoutes({
+      verifyStationPin,
+      elections,
+      submit,
+      scans,
+      sessions: createFormSessions(cache),
+      metrics,
+      registry: deps.metrics,
+      logger,
+      clock,
+      ready,
+      limitAddress: rateLimits.perAddress,
+      options: { secureCookies: true, helpline: undefined, ...deps.form },
     }),
   )
   app.get('/v1/health', (_req, res) => {

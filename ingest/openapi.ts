@@ -1,11 +1,13 @@
-// The OpenAPI 3.1 document of the returns API, served at GET /v1/openapi.json. Request bodies and
+// The OpenAPI 3.1 document of the returns and scans API, served at GET /v1/openapi.json. Request bodies and
 // the Idempotency-Key header are generated from the zod schemas the handlers parse with, so the
 // document cannot drift from what is accepted; the answers are described by schemas here that
 // the tests hold the real answers to. Built once at start: it only changes with the code.
 import { createHash } from 'node:crypto'
 import { Router } from 'express'
 import { z } from 'zod'
+import { ScanRefSchema } from '../core/schemas.js'
 import { BatchRequestSchema, IdempotencyKeySchema, ReturnRequestSchema } from './return-request.js'
+import { SCAN_UPLOAD_TYPES, SCANS_PATH } from './scans-routes.js'
 
 export const OPENAPI_PATH = '/v1/openapi.json'
 const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema'
@@ -110,7 +112,7 @@ export function buildOpenApiDocument(): JsonSchema {
               retryAfter,
             ),
             '403': error('`out-of-scope`: this token may not submit for that station (see `fields`).'),
-            '422': error('`unknown-election`, `unknown-contest`, `unknown-station`, `unknown-candidate`: see `fields`.'),
+            '422': error('`unknown-election`, `unknown-contest`, `unknown-station`, `unknown-candidate`, `unknown-scan` (no such scan was uploaded with POST /v1/scans): see `fields`.'),
           },
         },
       },
@@ -125,6 +127,27 @@ export function buildOpenApiDocument(): JsonSchema {
           responses: {
             '200': { description: 'One result per item, in request order.', content: json(ref('BatchAnswer')) },
             ...commonErrors,
+          },
+        },
+      },
+      [SCANS_PATH]: {
+        post: {
+          operationId: 'uploadScan',
+          summary: 'Upload the scan of a signed tally sheet',
+          description:
+            'The body is the file itself: a JPEG or PNG image or a PDF, recognised by its first bytes, up to the configured limit ' +
+            '(SCAN_MAX_BYTES, 10 MB by default). The answer is the reference to send as the `scan` of the return(s) it belongs to; ' +
+            'the scan is stored durably before it is given. The same file uploaded again gets the same answer.',
+          requestBody: { required: true, content: Object.fromEntries(SCAN_UPLOAD_TYPES.map((type) => [type, {}])) },
+          responses: {
+            '201': { description: 'Stored. Send this object as the `scan` of the return.', content: json(ref('ScanRef')) },
+            '400': error('`invalid-body`: the body is empty or could not be read completely.'),
+            '401': commonErrors['401'],
+            '413': error('`body-too-large`: the scan is larger than the limit.'),
+            '415': error('`unsupported-media-type`: not a JPEG, PNG or PDF by its bytes, or bytes that contradict the declared Content-Type.'),
+            '429': commonErrors['429'],
+            '500': commonErrors['500'],
+            '503': error('`not-durable`: the scan could not be stored; nothing was kept. Retry after Retry-After seconds.', retryAfter),
           },
         },
       },
@@ -160,6 +183,7 @@ export function buildOpenApiDocument(): JsonSchema {
         ReturnRequest: returnRequest,
         BatchRequest: batchWithItems,
         Receipt: componentSchema(ReceiptAnswerSchema, 'output'),
+        ScanRef: componentSchema(ScanRefSchema, 'output'),
         BatchAnswer: componentSchema(BatchAnswerSchema, 'output'),
         Error: componentSchema(ErrorAnswerSchema, 'output'),
       },

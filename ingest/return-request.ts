@@ -1,7 +1,7 @@
 // What an API client sends: one return, or a batch of them. Strict schemas: a misspelt field is an
 // error the client hears about, not a figure silently dropped from a tally sheet.
 import { z } from 'zod'
-import { ChannelSchema, CodeSchema, CountsSchema } from '../core/schemas.js'
+import { ChannelSchema, CodeSchema, CountsSchema, ScanRefSchema } from '../core/schemas.js'
 import { apiError, fieldsFromZod, type ApiError } from './api-errors.js'
 
 export const MAX_BATCH_ITEMS = 1000
@@ -22,6 +22,8 @@ export const ReturnRequestSchema = z.strictObject({
   returnId: ClientKeySchema.optional(),
   /** 'import' marks replays of a results file; the other channels have their own endpoints. */
   channel: ChannelSchema.extract(['api', 'import']).default('api'),
+  /** The signed sheet's scan, uploaded first with POST /v1/scans (whose answer this is). */
+  scan: ScanRefSchema.optional(),
 })
 export type ReturnRequest = z.infer<typeof ReturnRequestSchema>
 

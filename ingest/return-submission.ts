@@ -67,6 +67,7 @@ export function prepareSubmission(
         submittedBy: client,
         submittedAt: submittedAt.toISOString(),
         counts: request.counts,
+        ...(request.scan === undefined ? {} : { scan: request.scan }),
       },
     },
   }

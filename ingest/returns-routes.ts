@@ -8,6 +8,7 @@ import type { JsonBodyReader } from './json-body.js'
 import type { RateLimits } from './rate-limit.js'
 import { parseBatchRequest, parseIdempotencyKey, parseReturnRequest, type Parsed } from './return-request.js'
 import { prepareSubmission, type Submission } from './return-submission.js'
+import { checkScanReferences, type ScanStore } from './scan-store.js'
 import type { Outcome, SubmitReturns } from './submit-returns.js'
 import type { ScopedElections } from './token-scope.js'
 
@@ -18,6 +19,8 @@ export interface ReturnsRoutesDeps {
   limitClient: RateLimits['perClient']
   readJson: JsonBodyReader
   elections: ScopedElections
+  /** A return's scan reference must name a stored scan. */
+  scans: ScanStore
   submit: SubmitReturns
   metrics: IngestMetrics
   clock: () => Date
@@ -26,7 +29,7 @@ export interface ReturnsRoutesDeps {
 }
 
 export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
-  const { authenticate, limitClient, readJson, elections, submit, metrics, clock, ready } = deps
+  const { authenticate, limitClient, readJson, elections, scans, submit, metrics, clock, ready } = deps
   const router = Router()
 
   // Before the topic is read to its end, an election half-read would look unknown: 503, not 422.
@@ -63,7 +66,8 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
     if (!canCheck()) return refuse(res, electionNotLoaded())
     const body = await readJson(req, res)
     if (!body.ok) return refuse(res, body.error)
-    const submission = prepare(auth, body.value, key.value, clock())
+    const [submission] = await checkScanReferences(scans, [prepare(auth, body.value, key.value, clock())])
+    if (!submission) throw new Error('one return, no submission')
     if (!submission.ok) return refuse(res, submission.error)
     const submitted = await submit([submission.value])
     if (!submitted.ok) return refuse(res, submitted.error)
@@ -87,7 +91,7 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
     const items = parseBatchRequest(body.value)
     if (!items.ok) return refuse(res, items.error)
     const now = clock()
-    const prepared = items.value.map((item) => prepare(auth, item, undefined, now))
+    const prepared = await checkScanReferences(scans, items.value.map((item) => prepare(auth, item, undefined, now)))
     const submitted = await submit(prepared.flatMap((p) => (p.ok ? [p.value] : [])))
     if (!submitted.ok) return refuse(res, submitted.error, items.value.length)
     const outcomes = mergeOutcomes(prepared, submitted.outcomes)

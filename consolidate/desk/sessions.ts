@@ -2,9 +2,10 @@
 // id is 32 random bytes; the cache holds it only as a SHA-256 digest, so someone reading Redis
 // cannot take over a session. A session is created anonymous for the login form (it carries
 // the form's CSRF token) and replaced by a new one, new id and token, at login.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { Cache } from '../../infra/cache/cache.js'
+import { readCookie, sameSecret } from '../../infra/http/cookies.js'
 
 /** Signed-in sessions end after this long without a request (sliding). */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000
@@ -72,20 +73,10 @@ export function createSessionStore(cache: Cache): SessionStore {
 
 /** The session cookie's value from a Cookie header, if it has the shape of a session id. */
 export function sessionIdFromCookies(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue
-    const value = part.slice(eq + 1).trim()
-    if (SESSION_ID_PATTERN.test(value)) return value
-  }
-  return undefined
+  return readCookie(header, SESSION_COOKIE, SESSION_ID_PATTERN)
 }
 
 /** Compares a submitted CSRF token with the session's, in constant time. */
 export function csrfTokenMatches(session: DeskSession, submitted: unknown): boolean {
-  if (typeof submitted !== 'string') return false
-  const expected = Buffer.from(session.csrfToken)
-  const given = Buffer.from(submitted)
-  return given.length === expected.length && timingSafeEqual(given, expected)
+  return sameSecret(session.csrfToken, submitted)
 }

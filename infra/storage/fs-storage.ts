@@ -14,7 +14,16 @@ export function resolveKey(root: string, key: string): string {
   return full
 }
 
-export function createFsStorage(dir: string): Storage {
+export interface FsStorageOptions {
+  /**
+   * fsync each file and its folder before `put` resolves, so what was written survives a power
+   * cut. Scans need it (a durable return points at them); pages do not (they are rebuilt from
+   * `[results]`), and a France render would pay 100k fsyncs.
+   */
+  durable?: boolean
+}
+
+export function createFsStorage(dir: string, options: FsStorageOptions = {}): Storage {
   const root = resolve(dir)
   // A France render writes 100k files into 36k folders: creating each folder once, and naming
   // temporary files with a counter instead of random bytes, saves a system call or two per file.
@@ -39,10 +48,12 @@ export function createFsStorage(dir: string): Storage {
       })
       try {
         await fh.writeFile(body)
+        if (options.durable) await fh.datasync()
       } finally {
         await fh.close()
       }
       await rename(tmp, path)
+      if (options.durable) await syncFolder(folder)
     },
     async get(key) {
       try {
@@ -58,5 +69,15 @@ export function createFsStorage(dir: string): Storage {
     describe() {
       return root
     },
+  }
+}
+
+/** Makes a rename in `folder` durable (the folder's entry, not only the file's bytes). */
+async function syncFolder(folder: string): Promise<void> {
+  const fh = await open(folder, 'r')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
   }
 }

@@ -86,3 +86,22 @@ t.test('returns that arrive before their election wait, and are consolidated whe
   await h.consolidator.caughtUp()
   t.match(await h.consolidator.stats(), { returns: 4, pending: 0, validated: 2 })
 })
+
+t.test('a return’s scan reference is stored with it, also when it waited for its election', async (t) => {
+  const h = await openHarness(t)
+  const scan = { sha256: '0f'.repeat(32), contentType: 'application/pdf' as const, bytes: 48_213 }
+  const early = smallReturn(s1.id, cleanCounts(s1, 1), { returnId: 'station:s1:form:1:pres', channel: 'form', scan })
+  const without = smallReturn(s2.id, cleanCounts(s2, 2))
+  await produceReturns(h.bus, [early, without])
+  await h.consolidator.caughtUp()
+  t.match(await outcomeOf(h.db, early.returnId), { status: 'pending' }, 'no definition yet: the return waits')
+
+  await produceDefinition(h.bus, def)
+  await h.consolidator.caughtUp()
+  t.match(await outcomeOf(h.db, early.returnId), { status: 'checked', state_after: 'validated' })
+  const rows = await h.db.query<{ return_id: string; scan: unknown }>('SELECT return_id, scan FROM returns ORDER BY seq')
+  t.same(rows.rows, [
+    { return_id: early.returnId, scan },
+    { return_id: without.returnId, scan: null },
+  ])
+})

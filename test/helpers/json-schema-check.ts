@@ -43,6 +43,12 @@ export function schemaProblems(schema: Schema, value: unknown, root: Schema = sc
       case 'maximum':
         if (typeof value === 'number' && value > (arg as number)) fail(`above ${String(arg)}`)
         break
+      case 'exclusiveMinimum':
+        if (typeof value === 'number' && value <= (arg as number)) fail(`not above ${String(arg)}`)
+        break
+      case 'exclusiveMaximum':
+        if (typeof value === 'number' && value >= (arg as number)) fail(`not below ${String(arg)}`)
+        break
       case 'minItems':
         if (Array.isArray(value) && value.length < (arg as number)) fail(`fewer than ${String(arg)} items`)
         break

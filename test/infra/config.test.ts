@@ -79,3 +79,33 @@ t.test('real services: each variable switches its adapter; unset means embedded'
   t.notOk(endpointOnly.ok, 'an S3 endpoint without a bucket is refused')
   if (!endpointOnly.ok) t.match(endpointOnly.problems.join('\n'), /S3_BUCKET/)
 })
+
+t.test('scans of tally sheets: a private folder by default, S3 when a bucket is named, never inside the output', async (t) => {
+  const embedded = parseConfig({ DATA_DIR: '/var/lib/elections' })
+  t.ok(embedded.ok)
+  if (!embedded.ok) return
+  t.same(embedded.config.scans, { kind: 'folder', dir: '/var/lib/elections/scans' }, 'DATA_DIR/scans by default')
+  t.equal(embedded.config.scanMaxBytes, 10_000_000, '10 MB by default')
+  t.same(embedded.config.form, { secureCookies: true, helpline: undefined })
+
+  const s3 = parseConfig({ S3_BUCKET: 'results-2027', S3_PREFIX: '2027/', S3_ENDPOINT: 'http://127.0.0.1:9000', SCAN_MAX_BYTES: '2000000' })
+  t.ok(s3.ok)
+  if (!s3.ok) return
+  t.same(s3.config.scans, { kind: 's3', bucket: 'results-2027', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', prefix: 'scans/' }, 'at the bucket root, outside the pages’ prefix')
+  t.equal(s3.config.scanMaxBytes, 2_000_000)
+
+  const ownBucket = parseConfig({ S3_BUCKET: 'results-2027', SCANS_S3_BUCKET: 'prefecture-scans' })
+  t.match(ownBucket.ok && ownBucket.config.scans, { kind: 's3', bucket: 'prefecture-scans' }, 'a private bucket of their own')
+  const folderWins = parseConfig({ S3_BUCKET: 'results-2027', SCANS_DIR: '/srv/scans' })
+  t.same(folderWins.ok && folderWins.config.scans, { kind: 'folder', dir: '/srv/scans' }, 'SCANS_DIR names a folder even with S3')
+
+  const published = parseConfig({ OUTPUT_DIR: '/srv/www', SCANS_DIR: '/srv/www/scans' })
+  t.notOk(published.ok, 'a scans folder inside the published output is refused')
+  if (!published.ok) t.match(published.problems.join('\n'), /SCANS_DIR: scans must not be inside the published output/)
+  const dataInOutput = parseConfig({ OUTPUT_DIR: 'out', DATA_DIR: 'out/data' })
+  t.notOk(dataInOutput.ok, 'nor the default DATA_DIR/scans when DATA_DIR lies in the output')
+
+  const bad = parseConfig({ SCAN_MAX_BYTES: '10', FORM_SECURE_COOKIES: 'yes', SCANS_S3_BUCKET: 'Not_A_Bucket' })
+  t.notOk(bad.ok)
+  if (!bad.ok) for (const v of ['SCAN_MAX_BYTES', 'FORM_SECURE_COOKIES', 'SCANS_S3_BUCKET']) t.match(bad.problems.join('\n'), v, `${v} is reported`)
+})

@@ -26,3 +26,11 @@ t.test('a folder removed while running is recreated on the next write', async (t
   await storage.put('departement/75/index.json', Buffer.from('{"a":1}'), meta)
   t.equal(readFileSync(join(dir, 'departement/75/index.json'), 'utf8'), '{"a":1}')
 })
+
+t.test('a durable folder storage writes the same way (each file and folder synced before put resolves)', async (t) => {
+  const dir = t.testdir({})
+  const storage = createFsStorage(dir, { durable: true })
+  await storage.put('ab/ab01.pdf', Buffer.from('%PDF-1.7'), { contentType: 'application/pdf', cacheControl: 'private, no-store' })
+  t.equal(readFileSync(join(dir, 'ab/ab01.pdf'), 'utf8'), '%PDF-1.7')
+  t.same(readdirSync(join(dir, 'ab')), ['ab01.pdf'], 'no temporary file is left')
+})

@@ -9,6 +9,7 @@ import { TOPICS } from '../../core/messages.js'
 import { openEmbeddedBus } from '../../infra/bus/embedded-bus.js'
 import type { Bus } from '../../infra/bus/bus.js'
 import { createMemoryCache } from '../../infra/cache/memory-cache.js'
+import { createFsStorage } from '../../infra/storage/fs-storage.js'
 import { listen } from '../../infra/http/http.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
@@ -36,6 +37,7 @@ async function startWith(t: Test, prepare: (bus: Bus, dir: string) => Promise<vo
     apiTokens: [{ client: 'replay', token: TOKEN }],
     maxBodyBytes: 64 * 1024,
     clock: () => NOW,
+    scans: createFsStorage(join(dir, 'scans')),
   })
   await ingest.start()
   const server = await listen(ingest.app, 0, '127.0.0.1')

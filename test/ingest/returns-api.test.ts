@@ -2,7 +2,7 @@
 import t from 'tap'
 import { receiptFor } from '../../core/return-ids.js'
 import type { Bus } from '../../infra/bus/bus.js'
-import { CLIENT, gatedBus, NOW, publishElection, ingestTestElection, startIngest, validReturn } from '../fixtures/ingest-harness.js'
+import { busOutage, CLIENT, gatedBus, NOW, publishElection, ingestTestElection, startIngest, validReturn } from '../fixtures/ingest-harness.js'
 
 t.test('a valid return is answered 202 with a receipt, and is on [returns] as a ReturnSubmitted', async (t) => {
   const h = await startIngest(t)
@@ -168,23 +168,15 @@ t.test('returns naming what the election lacks are 422 with a clear code and pat
 })
 
 t.test('a bus whose produce rejects: 503 not-durable with Retry-After, nothing acknowledged, retry succeeds', async (t) => {
-  let failing = true
-  const h = await startIngest(t, {
-    wrapBus: (bus): Bus => ({
-      ...bus,
-      produce: async (topic, records) => {
-        if (failing) throw new Error('disk full')
-        await bus.produce(topic, records)
-      },
-    }),
-  })
+  const outage = busOutage('disk full')
+  const h = await startIngest(t, { wrapBus: outage.wrap })
   const answer = await h.post('/v1/returns', validReturn(), { 'Idempotency-Key': 'k-9' })
   t.equal(answer.status, 503)
   t.equal(answer.json.error.code, 'not-durable')
   t.equal(answer.headers.get('retry-after'), '5')
   t.notOk('receipt' in answer.json)
   t.equal((await h.returnsOnBus()).length, 0)
-  failing = false
+  outage.recover()
   const retry = await h.post('/v1/returns', validReturn(), { 'Idempotency-Key': 'k-9' })
   t.equal(retry.status, 202, 'the failed attempt left no idempotency record behind')
   t.equal(retry.headers.get('idempotent-replayed'), null)
