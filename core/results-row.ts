@@ -30,7 +30,8 @@ export interface CandidateBlock {
 
 export type RowParse = { ok: true; row: StationRow; blocks: CandidateBlock[] } | { ok: false; problem: string }
 
-const CountFieldSchema = z.string().transform((raw, ctx) => {
+/** A figure of a tally sheet as a results file writes it: digits only; a sign or a decimal is refused. */
+export const CountFieldSchema = z.string().transform((raw, ctx) => {
   const text = raw.trim()
   if (/^\d{1,15}$/.test(text)) return Number(text)
   ctx.addIssue({ code: 'custom', message: /^-\s*\d+$/.test(text) ? `"${raw}" is negative` : `"${raw}" is not a whole number` })

@@ -25,6 +25,13 @@ export type ApiErrorCode =
   | 'not-durable'
   | 'rate-limited'
   | 'internal-error'
+  // CSV batches (ingest/csv/): the file as a whole, then one row of it.
+  | 'invalid-csv'
+  | 'unknown-layout'
+  | 'invalid-query'
+  | 'invalid-row'
+  | 'duplicate-station'
+  | 'missing-candidate'
 
 export interface ApiError {
   status: number

@@ -2,7 +2,7 @@
 // are refused, and whether the bus keeps up).
 import { Counter, Histogram, type Registry } from '../infra/metrics.js'
 
-export type Endpoint = 'single' | 'batch'
+export type Endpoint = 'single' | 'batch' | 'csv'
 export type ProduceOutcome = 'ok' | 'failed' | 'timeout'
 
 export interface IngestMetrics {

@@ -72,8 +72,13 @@ export class LoadedElections {
     }))
   }
 
+  /** The loaded definition of an election, for channels that lay out its contests (CSV, form, phone). */
+  definition(electionId: string): ElectionDefinition | undefined {
+    return this.byId.get(electionId)?.definition
+  }
+
   /** The first identity problem of a return, or undefined when everything it names exists. */
-  check(request: ReturnRequest): ApiError | undefined {
+  check(request: Pick<ReturnRequest, 'electionId' | 'contestId' | 'stationId' | 'counts'>): ApiError | undefined {
     const election = this.byId.get(request.electionId)
     if (!election) {
       return apiError(422, 'unknown-election', `No election "${request.electionId}" is loaded.`, [

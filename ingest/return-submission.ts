@@ -3,12 +3,15 @@
 // without a key, derived from the content, so a blind retry of the same sheet is the same return.
 import { createHash } from 'node:crypto'
 import { canonicalJson, receiptFor, returnIdFromContent, returnIdFromKey } from '../core/return-ids.js'
-import type { ReturnSubmitted } from '../core/schemas.js'
+import type { Channel, ReturnSubmitted } from '../core/schemas.js'
 import { apiError } from './api-errors.js'
 import type { Parsed, ReturnRequest } from './return-request.js'
 
 /** ReturnSubmittedSchema's limit: a longer id would be refused by every consumer. */
 const RETURN_ID_MAX_CHARS = 200
+
+/** A checked return as a channel hands it over: the API's request, a CSV row, a call, a form. */
+export type SubmissionRequest = Omit<ReturnRequest, 'channel'> & { channel: Channel }
 
 export interface Submission {
   returnId: string
@@ -20,7 +23,7 @@ export interface Submission {
 
 export function prepareSubmission(
   client: string,
-  request: ReturnRequest,
+  request: SubmissionRequest,
   headerKey: string | undefined,
   submittedAt: Date,
 ): Parsed<Submission> {
