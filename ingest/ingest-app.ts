@@ -9,6 +9,8 @@ import type { Logger } from '../infra/logging.js'
 import type { Registry } from '../infra/metrics.js'
 import { apiError, sendApiError } from './api-errors.js'
 import { createAuthenticator, type ApiToken } from './api-auth.js'
+import { createCsvBodyReader } from './csv/csv-body.js'
+import { csvRoutes, DEFAULT_CSV_MAX_BYTES } from './csv/csv-routes.js'
 import { createReturnsProducer, PRODUCE_TIMEOUT_MS } from './durable-produce.js'
 import { followElections } from './election-follower.js'
 import { createIdempotencyRecords, IDEMPOTENCY_TTL_MS } from './idempotency-records.js'
@@ -29,6 +31,8 @@ export interface IngestDeps {
   metrics: Registry
   apiTokens: readonly ApiToken[]
   maxBodyBytes: number
+  /** Largest CSV upload (POST /v1/returns/csv), unzipped; default 10 MiB. */
+  csvMaxBytes?: number
   clock?: () => Date
   /** How long a produce may take before the client is told 503; default 5 s. */
   produceTimeoutMs?: number
@@ -89,12 +93,27 @@ export function buildIngest(deps: IngestDeps): Ingest {
   const app = createApp(deps.metrics)
   const rateLimits = createRateLimits(cache, logger, deps.metrics, deps.rateLimits)
   app.use(openApiRoutes())
+  const authenticate = createAuthenticator(deps.apiTokens, credentials)
   app.use('/v1/returns', rateLimits.perAddress)
   app.use(
     returnsRoutes({
       limitClient: rateLimits.perClient,
-      authenticate: createAuthenticator(deps.apiTokens, credentials),
+      authenticate,
       readJson: createJsonBodyReader(deps.maxBodyBytes),
+      elections,
+      submit,
+      metrics,
+      clock,
+      ready,
+    }),
+  )
+  const csvMaxBytes = deps.csvMaxBytes ?? DEFAULT_CSV_MAX_BYTES
+  app.use(
+    csvRoutes({
+      limitClient: rateLimits.perClient,
+      authenticate,
+      readCsv: createCsvBodyReader(csvMaxBytes),
+      maxBytes: csvMaxBytes,
       elections,
       submit,
       metrics,

@@ -1,0 +1,79 @@
+// CSV text → records, each with the line of the file it starts on, parsed by fast-csv. The
+// separator is the one the header line uses most (";" from a French Excel, "," elsewhere, or a tab).
+// Lines are fed to the parser one at a time so that, when the quoting is broken, the answer names
+// the line where the broken record starts instead of "somewhere in the file".
+import { parse } from 'fast-csv'
+import { apiError, type ApiError } from '../api-errors.js'
+
+export interface CsvRecord {
+  /** Line of the file the record starts on (the first line is 1). */
+  line: number
+  fields: string[]
+}
+
+export type Delimiter = ';' | ',' | '\t'
+
+export type CsvRecords =
+  | { ok: true; delimiter: Delimiter; header: CsvRecord; rows: CsvRecord[] }
+  | { ok: false; error: ApiError }
+
+const DELIMITERS: readonly Delimiter[] = [';', ',', '\t']
+const LINE = /[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g
+const LINE_BREAK = /\r\n|\r|\n/g
+
+export async function readCsvRecords(text: string): Promise<CsvRecords> {
+  const lines = text.match(LINE) ?? []
+  const headerLine = lines.find((l) => l.trim() !== '')
+  if (headerLine === undefined) {
+    return { ok: false, error: apiError(400, 'invalid-csv', 'The file is empty. Its first line must name the columns; see docs/csv-upload.md.') }
+  }
+  const delimiter = delimiterOf(headerLine)
+  const parsed = await parseLines(lines, delimiter)
+  if (!parsed.ok) return parsed
+  const [header, ...rows] = parsed.records.filter((r) => !isBlank(r.fields))
+  // The header line is not blank, so there is at least one record.
+  if (header === undefined) throw new Error('bug: a non-blank line gave no record')
+  return { ok: true, delimiter, header, rows }
+}
+
+/** Blank lines, and lines of separators only (spreadsheets write those below the data). */
+export function isBlank(fields: readonly string[]): boolean {
+  return fields.every((f) => f.trim() === '')
+}
+
+function delimiterOf(headerLine: string): Delimiter {
+  const count = (d: Delimiter) => headerLine.split(d).length - 1
+  return DELIMITERS.reduce((best, d) => (count(d) > count(best) ? d : best), DELIMITERS[0] ?? ';')
+}
+
+function parseLines(lines: readonly string[], delimiter: Delimiter): Promise<{ ok: true; records: CsvRecord[] } | { ok: false; error: ApiError }> {
+  return new Promise((resolve) => {
+    const records: CsvRecord[] = []
+    let nextLine = 1
+    const parser = parse<string[], string[]>({ delimiter, headers: false, quote: '"', ignoreEmpty: false })
+    parser.on('data', (fields: string[]) => {
+      records.push({ line: nextLine, fields })
+      // A quoted field may hold line breaks: the next record starts that many lines further.
+      nextLine += 1 + fields.reduce((n, f) => n + (f.match(LINE_BREAK)?.length ?? 0), 0)
+    })
+    parser.on('error', (err: Error) => {
+      const detail = err.message.replace(/^Parse Error: /, '').replace(/ at '.*$/s, '').replace(/ in line:$/, '')
+      resolve({
+        ok: false,
+        error: apiError(
+          400,
+          'invalid-csv',
+          `Line ${nextLine}: the quoting is broken (${detail}). A field that starts with " must end with " before the next ${describe(delimiter)}; ` +
+            'write a " inside a quoted field as "". Nothing in the file was submitted.',
+        ),
+      })
+    })
+    parser.on('end', () => resolve({ ok: true, records }))
+    for (const line of lines) parser.write(line)
+    parser.end()
+  })
+}
+
+export function describe(delimiter: Delimiter): string {
+  return delimiter === '\t' ? 'tab' : `"${delimiter}"`
+}
