@@ -23,17 +23,14 @@ const LINE_BREAK = /\r\n|\r|\n/g
 
 export async function readCsvRecords(text: string): Promise<CsvRecords> {
   const lines = text.match(LINE) ?? []
-  const headerLine = lines.find((l) => l.trim() !== '')
-  if (headerLine === undefined) {
+  const headerLine = lines.find((l) => /[^\s;,"]/.test(l))
+  const parsed = headerLine === undefined ? undefined : await parseLines(lines, delimiterOf(headerLine))
+  if (parsed && !parsed.ok) return parsed
+  const [header, ...rows] = parsed?.records.filter((r) => !isBlank(r.fields)) ?? []
+  if (parsed === undefined || header === undefined) {
     return { ok: false, error: apiError(400, 'invalid-csv', 'The file is empty. Its first line must name the columns; see docs/csv-upload.md.') }
   }
-  const delimiter = delimiterOf(headerLine)
-  const parsed = await parseLines(lines, delimiter)
-  if (!parsed.ok) return parsed
-  const [header, ...rows] = parsed.records.filter((r) => !isBlank(r.fields))
-  // The header line is not blank, so there is at least one record.
-  if (header === undefined) throw new Error('bug: a non-blank line gave no record')
-  return { ok: true, delimiter, header, rows }
+  return { ok: true, delimiter: parsed.delimiter, header, rows }
 }
 
 /** Blank lines, and lines of separators only (spreadsheets write those below the data). */
@@ -46,7 +43,10 @@ function delimiterOf(headerLine: string): Delimiter {
   return DELIMITERS.reduce((best, d) => (count(d) > count(best) ? d : best), DELIMITERS[0] ?? ';')
 }
 
-function parseLines(lines: readonly string[], delimiter: Delimiter): Promise<{ ok: true; records: CsvRecord[] } | { ok: false; error: ApiError }> {
+function parseLines(
+  lines: readonly string[],
+  delimiter: Delimiter,
+): Promise<{ ok: true; delimiter: Delimiter; records: CsvRecord[] } | { ok: false; error: ApiError }> {
   return new Promise((resolve) => {
     const records: CsvRecord[] = []
     let nextLine = 1
@@ -68,7 +68,7 @@ function parseLines(lines: readonly string[], delimiter: Delimiter): Promise<{ o
         ),
       })
     })
-    parser.on('end', () => resolve({ ok: true, records }))
+    parser.on('end', () => resolve({ ok: true, delimiter, records }))
     for (const line of lines) parser.write(line)
     parser.end()
   })

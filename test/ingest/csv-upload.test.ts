@@ -5,29 +5,11 @@ import t from 'tap'
 import { TOPICS } from '../../core/messages.js'
 import type { Bus } from '../../infra/bus/bus.js'
 import { CLIENT, startIngest, type Harness } from '../fixtures/ingest-harness.js'
-import { acceptedLine, csvText, derivedIdentity, uploadCsv, type ExpectedReturn } from '../fixtures/csv-upload.js'
+import { acceptedLine, csvText, derivedIdentity, S1_PRES, S3_PRES, uploadCsv, type ExpectedReturn } from '../fixtures/csv-upload.js'
 
 const HEADER = 'station;contest;inscrits;votants;blancs;nuls;exprimes;ALICE;BOB;CAROL'
 
-const S1_PRES: ExpectedReturn = {
-  electionId: 'e2024',
-  contestId: 'pres',
-  stationId: 'S1',
-  counts: { registered: 1000, voters: 700, blank: 10, invalid: 5, valid: 685, votes: { ALICE: 400, BOB: 285 } },
-}
-const S1_LEG1: ExpectedReturn = {
-  electionId: 'e2024',
-  contestId: 'leg1',
-  stationId: 'S1',
-  counts: { registered: 1000, voters: 700, blank: 10, invalid: 5, valid: 685, votes: { CAROL: 685 } },
-}
-const S3_PRES: ExpectedReturn = {
-  electionId: 'e2024',
-  contestId: 'pres',
-  stationId: 'S3',
-  counts: { registered: 500, voters: 300, blank: 0, invalid: 0, valid: 300, votes: { ALICE: 100, BOB: 200 } },
-}
-
+const S1_LEG1: ExpectedReturn = { ...S1_PRES, contestId: 'leg1', counts: { ...S1_PRES.counts, votes: { CAROL: 685 } } }
 /** Lines 2 and 7 are good; every other data line has one thing wrong; line 6 is blank. */
 const MIXED = csvText([
   HEADER,
