@@ -2,46 +2,49 @@
 // rejected with why, and the totals. JSON by default; a CSV a clerk opens in a spreadsheet when
 // the client asks for `Accept: text/csv`.
 import { writeToString } from 'fast-csv'
-import { errorBody } from '../api-errors.js'
+import { z } from 'zod'
+import { ErrorAnswerSchema, errorBody } from '../api-errors.js'
 import type { Outcome } from '../submit-returns.js'
 import type { CsvLayoutKind } from './csv-layout.js'
 import type { Delimiter } from './csv-records.js'
 import type { CsvReturn, LineRejection } from './csv-returns.js'
 
-export type LineResult =
-  | {
-      line: number
-      status: 'accepted'
-      electionId: string
-      contestId: string
-      stationId: string
-      receipt: string
-      returnId: string
-      replayed?: true
-    }
-  | {
-      line: number
-      status: 'rejected'
-      electionId?: string
-      contestId?: string
-      stationId?: string
-      error: ReturnType<typeof errorBody>
-    }
+const LineSchema = z.number().int().min(1).describe('Line of the file (the header is line 1; a line break inside quotes counts).')
 
-export interface CsvReport {
-  layout: CsvLayoutKind
-  encoding: string
-  delimiter: Delimiter
-  /** What the reader assumed and the person should check (an encoding guessed, for one). */
-  notes: string[]
-  /** Data lines read (blank lines are not counted). */
-  lines: number
-  accepted: number
-  rejected: number
-  /** Returns acknowledged: one per station and contest, whatever the number of lines it took. */
-  returns: number
-  results: LineResult[]
-}
+export const AcceptedLineSchema = z.strictObject({
+  line: LineSchema,
+  status: z.literal('accepted'),
+  electionId: z.string(),
+  contestId: z.string(),
+  stationId: z.string(),
+  receipt: z.string(),
+  returnId: z.string(),
+  replayed: z.literal(true).optional().describe('Stored by an earlier upload (or an earlier line of this one): nothing was stored again.'),
+})
+
+export const RejectedLineSchema = z.strictObject({
+  line: LineSchema,
+  status: z.literal('rejected'),
+  electionId: z.string().optional(),
+  contestId: z.string().optional(),
+  stationId: z.string().optional(),
+  error: ErrorAnswerSchema.shape.error,
+})
+
+export const CsvReportSchema = z.strictObject({
+  layout: z.enum(['simple', 'ministry-wide', 'ministry-official'] satisfies CsvLayoutKind[]),
+  encoding: z.string().describe('How the bytes were read: "utf-8", "windows-1252" (Latin-1), …'),
+  delimiter: z.enum([';', ',', '\t'] satisfies Delimiter[]),
+  notes: z.array(z.string()).describe('What the reader assumed and a person should check (an encoding guessed, for one).'),
+  lines: z.number().int().nonnegative().describe('Data lines read; blank lines are not counted.'),
+  accepted: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  returns: z.number().int().nonnegative().describe('Returns acknowledged: one per station and contest, whatever the number of lines it took.'),
+  results: z.array(z.union([AcceptedLineSchema, RejectedLineSchema])).describe('One per data line, in file order.'),
+})
+
+export type CsvReport = z.infer<typeof CsvReportSchema>
+export type LineResult = CsvReport['results'][number]
 
 export interface ReportInput {
   layout: CsvLayoutKind

@@ -5,7 +5,7 @@ import t from 'tap'
 import { TOPICS } from '../../core/messages.js'
 import type { Bus } from '../../infra/bus/bus.js'
 import { CLIENT, startIngest, type Harness } from '../fixtures/ingest-harness.js'
-import { acceptedLine, csvText, derivedIdentity, S1_PRES, S3_PRES, uploadCsv, type ExpectedReturn } from '../fixtures/csv-upload.js'
+import { acceptedLine, csvText, derivedIdentity, returnsNeverDurable, S1_PRES, S3_PRES, uploadCsv, type ExpectedReturn } from '../fixtures/csv-upload.js'
 
 const HEADER = 'station;contest;inscrits;votants;blancs;nuls;exprimes;ALICE;BOB;CAROL'
 
@@ -230,15 +230,7 @@ t.test('Accept: text/csv gives the report as a CSV a spreadsheet opens', async (
 })
 
 t.test('a produce that is not confirmed: 503 not-durable, no receipt for any line', async (t) => {
-  const h = await startIngest(t, {
-    wrapBus: (bus) => ({
-      ...bus,
-      produce: async (topic, records) => {
-        if (topic === TOPICS.returns) throw new Error('broker unreachable')
-        return bus.produce(topic, records)
-      },
-    }),
-  })
+  const h = await startIngest(t, { wrapBus: returnsNeverDurable })
   const answer = await uploadCsv(h.url, MIXED)
   t.equal(answer.status, 503)
   t.equal(answer.json.error.code, 'not-durable')
