@@ -110,8 +110,8 @@ function readMinistryRow(layout: Exclude<CsvLayout, SimpleLayout>, line: number,
 }
 
 export function invalidRow(fields: FieldProblem[]): ApiError {
-  const columns = fields.map((f) => `${f.path}: ${f.message}`).join('; ')
-  return apiError(422, 'invalid-row', `This row cannot be read (${columns}). Fix the cells named and upload the file again.`, fields)
+  const cells = fields.map((f) => `${f.path} — ${f.message}`).join('; ')
+  return apiError(422, 'invalid-row', `This row cannot be read: ${cells}. Fix it and upload the file again.`, fields)
 }
 
 function capitalize(s: string): string {

@@ -155,7 +155,10 @@ t.test('the simple layout in Latin-1 with accented commune and candidate names, 
   t.match(misdeclared.json.notes, [/The request said charset=utf-8, but the file is not valid UTF-8; it was read as Windows-1252/])
   const utf8 = await uploadCsv(h.url, Buffer.from(text, 'utf8'))
   t.match(utf8.json, { encoding: 'utf-8', notes: [] })
-  t.same([declared, misdeclared, utf8].map((a) => a.json.results), Array(3).fill([acceptedLine(CLIENT, 2, S1_ACCENTED, true)]), 'the same sheet each time')
+  const utf16 = await uploadCsv(h.url, Buffer.from(`\uFEFF${text}`, 'utf16le'))
+  t.match(utf16.json, { encoding: 'utf-16le', notes: [] }, 'Excel’s "Unicode text", by its BOM')
+  const answers = [declared, misdeclared, utf8, utf16]
+  t.same(answers.map((a) => a.json.results), Array(answers.length).fill([acceptedLine(CLIENT, 2, S1_ACCENTED, true)]), 'the same sheet each time')
 
   const unsupported = await uploadCsv(h.url, cp1252, { headers: { 'content-type': 'text/csv; charset=klingon' } })
   t.equal(unsupported.status, 415)

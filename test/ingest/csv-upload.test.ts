@@ -84,7 +84,7 @@ t.test('good and bad rows: an exact report per line, only the good rows on the b
     'line by line: status, receipt or code and the columns at fault',
   )
   const messages = Object.fromEntries(results.filter((r: { status: string }) => r.status === 'rejected').map((r: { line: number; error: { message: string } }) => [r.line, r.error.message]))
-  t.match(messages[3], /ALICE: "2x0" is not a whole number/)
+  t.equal(messages[3], 'This row cannot be read: ALICE — "2x0" is not a whole number. Fix it and upload the file again.')
   t.match(messages[5], /no polling station "S9"/)
   t.match(messages[9], /"S3" does not vote in contest "leg1"/)
   t.match(messages[10], /Contest "pres" has no candidate "CAROL"/)
