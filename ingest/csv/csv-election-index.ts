@@ -40,6 +40,8 @@ interface CandidateNames {
   /** Trailing words of names ("le pen", "pen"); undefined marks a suffix two candidates share. */
   suffixes: Map<string, Candidate | undefined>
   byBallot: Map<number, Candidate>
+  /** Headers already looked up: a file repeats the same few on every row. */
+  byHeader: Map<string, Candidate | undefined>
 }
 
 function buildIndex(definition: ElectionDefinition): ElectionIndex {
@@ -70,9 +72,12 @@ function buildIndex(definition: ElectionDefinition): ElectionIndex {
     contest: (id) => contests.get(id),
     contestsOf,
     candidateNamed(contest, header) {
-      const key = nameKey(header)
       const n = namesOf(contest)
-      return n.exact.get(key) ?? n.suffixes.get(key)
+      if (n.byHeader.has(header)) return n.byHeader.get(header)
+      const key = nameKey(header)
+      const candidate = n.exact.get(key) ?? n.suffixes.get(key)
+      n.byHeader.set(header, candidate)
+      return candidate
     },
     candidateByBallot: (contest, ballot) => namesOf(contest).byBallot.get(ballot),
   }
@@ -90,5 +95,5 @@ function candidateNames(candidates: readonly Candidate[]): CandidateNames {
       suffixes.set(suffix, suffixes.has(suffix) && suffixes.get(suffix) !== c ? undefined : c)
     }
   }
-  return { exact, suffixes, byBallot: new Map(candidates.map((c) => [c.ballot, c])) }
+  return { exact, suffixes, byBallot: new Map(candidates.map((c) => [c.ballot, c])), byHeader: new Map() }
 }

@@ -5,6 +5,7 @@ import type { ApiError } from '../api-errors.js'
 import { apiError } from '../api-errors.js'
 import type { Parsed } from '../return-request.js'
 import type { CsvBody } from './csv-body.js'
+import { mapInSlices } from './cooperative.js'
 import { detectCsvLayout, type CsvLayout } from './csv-layout.js'
 import { describe, readCsvRecords, type Delimiter } from './csv-records.js'
 import { readRow, type RowReading } from './csv-rows.js'
@@ -36,7 +37,7 @@ export async function readCsvFile(body: CsvBody, maxBytes: number): Promise<Pars
       encoding: decoded.encoding,
       delimiter,
       notes: decoded.notes,
-      rows: rows.map((r) => readRow(layout.layout, r.line, r.fields)),
+      rows: await mapInSlices(rows, (r) => readRow(layout.layout, r.line, r.fields)),
     },
   }
 }

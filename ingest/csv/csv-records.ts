@@ -4,6 +4,7 @@
 // the line where the broken record starts instead of "somewhere in the file".
 import { parse } from 'fast-csv'
 import { apiError, type ApiError } from '../api-errors.js'
+import { yieldEvery } from './cooperative.js'
 
 export interface CsvRecord {
   /** Line of the file the record starts on (the first line is 1). */
@@ -43,18 +44,18 @@ function delimiterOf(headerLine: string): Delimiter {
   return DELIMITERS.reduce((best, d) => (count(d) > count(best) ? d : best), DELIMITERS[0] ?? ';')
 }
 
-function parseLines(
+async function parseLines(
   lines: readonly string[],
   delimiter: Delimiter,
 ): Promise<{ ok: true; delimiter: Delimiter; records: CsvRecord[] } | { ok: false; error: ApiError }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const records: CsvRecord[] = []
     let nextLine = 1
     const parser = parse<string[], string[]>({ delimiter, headers: false, quote: '"', ignoreEmpty: false })
     parser.on('data', (fields: string[]) => {
       records.push({ line: nextLine, fields })
       // A quoted field may hold line breaks: the next record starts that many lines further.
-      nextLine += 1 + fields.reduce((n, f) => n + (f.match(LINE_BREAK)?.length ?? 0), 0)
+      nextLine += 1 + fields.reduce((n, f) => (f.includes('\n') || f.includes('\r') ? n + (f.match(LINE_BREAK)?.length ?? 0) : n), 0)
     })
     parser.on('error', (err: Error) => {
       const detail = err.message.replace(/^Parse Error: /, '').replace(/ at '.*$/s, '').replace(/ in line:$/, '')
@@ -69,8 +70,15 @@ function parseLines(
       })
     })
     parser.on('end', () => resolve({ ok: true, delimiter, records }))
-    for (const line of lines) parser.write(line)
-    parser.end()
+    const feed = async () => {
+      for (const [i, line] of lines.entries()) {
+        await yieldEvery(i)
+        if (parser.destroyed) return
+        parser.write(line)
+      }
+      if (!parser.destroyed) parser.end()
+    }
+    feed().catch(reject)
   })
 }
 

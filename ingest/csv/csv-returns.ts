@@ -6,6 +6,7 @@
 import type { Contest, ElectionDefinition } from '../../core/schemas.js'
 import { apiError, type ApiError, type FieldProblem } from '../api-errors.js'
 import type { SubmissionRequest } from '../return-submission.js'
+import { mapInSlices } from './cooperative.js'
 import { indexElection, type ElectionIndex } from './csv-election-index.js'
 import { FIGURE_ROLES, type FigureRole } from './csv-layout.js'
 import { invalidRow, type ParsedRow, type RowFigures } from './csv-rows.js'
@@ -54,24 +55,23 @@ export interface AssembleContext {
   figureNames: Record<FigureRole, string>
 }
 
-export function assembleReturns(rows: readonly ParsedRow[], ctx: AssembleContext): AssembledReturns {
+export async function assembleReturns(rows: readonly ParsedRow[], ctx: AssembleContext): Promise<AssembledReturns> {
   const rejections: LineRejection[] = []
   const groups = new Map<string, ResolvedRow[]>()
-  for (const row of rows) {
-    const resolved = resolveRow(row, ctx)
+  for (const resolved of await mapInSlices(rows, (row) => resolveRow(row, ctx))) {
     if (!resolved.ok) {
       rejections.push(resolved.rejection)
       continue
     }
     const { electionId, contestId, stationId } = resolved.row
-    const key = JSON.stringify([electionId, contestId, stationId])
+    const key = `${electionId}\u0000${contestId}\u0000${stationId}`
     const group = groups.get(key)
     if (group) group.push(resolved.row)
     else groups.set(key, [resolved.row])
   }
   const returns: CsvReturn[] = []
-  for (const group of groups.values()) {
-    const merged = mergeGroup(group, ctx.figureNames)
+  const outcomes = await mapInSlices([...groups.values()], (group) => ({ group, merged: mergeGroup(group, ctx.figureNames) }))
+  for (const { group, merged } of outcomes) {
     if ('error' in merged) {
       for (const r of group) rejections.push({ line: r.line, electionId: r.electionId, contestId: r.contestId, stationId: r.stationId, error: merged.error })
     } else {
@@ -194,16 +194,21 @@ function mergeGroup(group: readonly ResolvedRow[], figureNames: Record<FigureRol
   const lines = group.map((r) => r.line)
   const differences: FieldProblem[] = []
   for (const role of FIGURE_ROLES) {
-    const values = new Set(group.map((r) => r.figures[role]))
-    if (values.size > 1) differences.push({ path: figureNames[role], message: group.map((r) => `${r.figures[role]} on line ${r.line}`).join(', ') })
+    if (group.some((r) => r.figures[role] !== first.figures[role])) {
+      differences.push({ path: figureNames[role], message: group.map((r) => `${r.figures[role]} on line ${r.line}`).join(', ') })
+    }
   }
-  const votes = new Map<string, { votes: number; line: number; field: string }>()
-  for (const r of group) {
+  // Most stations are one row: its votes are the return's as they are.
+  const votes = new Map(first.votes)
+  const lineOf = new Map<string, number>()
+  for (const r of group.slice(1)) {
     for (const [id, cell] of r.votes) {
       const earlier = votes.get(id)
-      if (earlier === undefined) votes.set(id, { ...cell, line: r.line })
-      else if (earlier.votes !== cell.votes) {
-        differences.push({ path: cell.field, message: `${earlier.votes} on line ${earlier.line}, ${cell.votes} on line ${r.line}` })
+      if (earlier === undefined) {
+        votes.set(id, cell)
+        lineOf.set(id, r.line)
+      } else if (earlier.votes !== cell.votes) {
+        differences.push({ path: cell.field, message: `${earlier.votes} on line ${lineOf.get(id) ?? first.line}, ${cell.votes} on line ${r.line}` })
       }
     }
   }

@@ -11,6 +11,7 @@ import type { Submission } from '../return-submission.js'
 import { admitClient, checkAndPrepare, electionNotLoaded, mergeOutcomes, type ReturnsRoutesDeps } from '../returns-routes.js'
 import type { ScopedElections } from '../token-scope.js'
 import type { CsvBodyReader } from './csv-body.js'
+import { mapInSlices } from './cooperative.js'
 import { readCsvFile } from './csv-file.js'
 import { figureNames, type CsvLayout } from './csv-layout.js'
 import { buildReport, reportAsCsv } from './csv-report.js'
@@ -67,13 +68,13 @@ export function csvRoutes(deps: CsvRoutesDeps): Router {
     const defaults = defaultsFor(elections, query.value, auth.scope, layout)
     if (!defaults.ok) return refuse(res, defaults.error)
 
-    const { returns, rejections } = assembleReturns(
+    const { returns, rejections } = await assembleReturns(
       rows.flatMap((r) => (r.ok ? [r.row] : [])),
       { defaults: defaults.value, definitionOf: (id) => elections.definition(id), figureNames: figureNames(layout) },
     )
     for (const r of rows) if (!r.ok) rejections.push({ line: r.line, stationId: r.stationId, error: r.error })
     const now = clock()
-    const prepared = returns.map((r) => prepare(auth, r, key.value, now))
+    const prepared = await mapInSlices(returns, (r) => prepare(auth, r, key.value, now))
     const keyTooLong = prepared.find((p) => !p.ok && p.error.code === 'invalid-header')
     if (keyTooLong && !keyTooLong.ok) return refuse(res, keyTooLong.error)
     const submitted = await submit(prepared.flatMap((p) => (p.ok ? [p.value] : [])))

@@ -26,6 +26,13 @@ t.test('files that are not CSV, or not a layout it reads: a 400/415/422 saying w
     { label: 'a header only', body: csvText([HEADER]), status: 400, code: 'invalid-csv', message: /header line but no rows/ },
     { label: 'broken quotes', body: csvText([HEADER, S3_ROW, 'S1;"pres;1;1;0;0;1;1;0', S3_ROW]), status: 400, code: 'invalid-csv', message: /^Line 3: the quoting is broken/ },
     { label: 'a stray quote', body: csvText([HEADER, S3_ROW, S3_ROW, '"S1"x;pres;1;1;0;0;1;1;0']), status: 400, code: 'invalid-csv', message: /^Line 4: the quoting is broken/ },
+    {
+      label: 'broken quotes far down, past the slices the reader works in',
+      body: csvText([HEADER, ...Array<string>(2500).fill(S3_ROW), 'S3;pres;500;300;0;0;300;"100;200', S3_ROW]),
+      status: 400,
+      code: 'invalid-csv',
+      message: /^Line 2502: the quoting is broken/,
+    },
     { label: 'a corrupt .gz', body: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]), status: 400, code: 'invalid-csv', message: /cannot be unzipped/ },
     { label: 'another header', body: csvText(['name,age', 'Bob,3']), status: 422, code: 'unknown-layout', message: /^Line 1 \(the header\): .*simple layout.*Ministry layout/ },
     { label: 'one column', body: csvText(['station inscrits votants', 'S3 500 300']), status: 422, code: 'unknown-layout', message: /Only one column was found with ";" as the separator/ },

@@ -75,7 +75,7 @@ t.test('the reader: a report accounting for every line once, or a file error wit
       }
       reports++
       const { layout, rows } = file.value
-      const { returns, rejections } = assembleReturns(
+      const { returns, rejections } = await assembleReturns(
         rows.flatMap((r) => (r.ok ? [r.row] : [])),
         { defaults: { electionId: 'e2024', contestId: undefined }, definitionOf: (id) => (id === 'e2024' ? election : undefined), figureNames: figureNames(layout) },
       )
