@@ -204,7 +204,7 @@ function csvUploadPath(): JsonSchema {
         },
         '400': error('`invalid-csv`: not CSV text (a spreadsheet, a PDF), empty, no rows, broken quoting (the line is named); `invalid-query`, `invalid-header`: see `fields`.'),
         '401': commonErrors['401'],
-        '413': error('`body-too-large`: the file (unzipped) is above the CSV limit; split it.'),
+        '413': error('`body-too-large`: the file (unzipped) is above the CSV limit, or has more than 250,000 lines; split it.'),
         '415': error('`unsupported-media-type`: send the file with `Content-Type: text/csv` and a charset this reads (UTF-8, Windows-1252).'),
         '422': error('`unknown-layout`: the header is not one of the layouts; `unknown-election`, `unknown-contest`: the query names none loaded, or several elections are loaded and the file does not say which.'),
         '429': commonErrors['429'],

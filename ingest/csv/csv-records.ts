@@ -22,12 +22,22 @@ const DELIMITERS: readonly Delimiter[] = [';', ',', '\t']
 const LINE = /[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g
 const LINE_BREAK = /\r\n|\r|\n/g
 
+/** Far above a national file (69,242 stations), or a département's in the long layout. */
+export const MAX_CSV_LINES = 250_000
+/** Far above the Ministry's official layout with 30 candidates (7 columns each). */
+export const MAX_CSV_COLUMNS = 2_000
+
 export async function readCsvRecords(text: string): Promise<CsvRecords> {
+  // Counted before anything is split: a file of nothing but line breaks must not cost millions of objects.
+  const lineCount = occurrences(text, '\n') + occurrences(text, '\r') - occurrences(text, '\r\n')
+  if (lineCount > MAX_CSV_LINES) {
+    return { ok: false, error: apiError(413, 'body-too-large', `The file has ${lineCount} lines; one upload takes at most ${MAX_CSV_LINES}. Split it.`) }
+  }
   const lines = text.match(LINE) ?? []
   const headerLine = lines.find((l) => /[^\s;,"]/.test(l))
   const parsed = headerLine === undefined ? undefined : await parseLines(lines, delimiterOf(headerLine))
   if (parsed && !parsed.ok) return parsed
-  const [header, ...rows] = parsed?.records.filter((r) => !isBlank(r.fields)) ?? []
+  const [header, ...rows] = parsed?.records ?? []
   if (parsed === undefined || header === undefined) {
     return { ok: false, error: apiError(400, 'invalid-csv', 'The file is empty. Its first line must name the columns; see docs/csv-upload.md.') }
   }
@@ -40,8 +50,7 @@ export function isBlank(fields: readonly string[]): boolean {
 }
 
 function delimiterOf(headerLine: string): Delimiter {
-  const count = (d: Delimiter) => headerLine.split(d).length - 1
-  return DELIMITERS.reduce((best, d) => (count(d) > count(best) ? d : best), DELIMITERS[0] ?? ';')
+  return DELIMITERS.reduce((best, d) => (occurrences(headerLine, d) > occurrences(headerLine, best) ? d : best), DELIMITERS[0] ?? ';')
 }
 
 async function parseLines(
@@ -53,7 +62,7 @@ async function parseLines(
     let nextLine = 1
     const parser = parse<string[], string[]>({ delimiter, headers: false, quote: '"', ignoreEmpty: false })
     parser.on('data', (fields: string[]) => {
-      records.push({ line: nextLine, fields })
+      if (!isBlank(fields)) records.push({ line: nextLine, fields })
       // A quoted field may hold line breaks: the next record starts that many lines further.
       nextLine += 1 + fields.reduce((n, f) => (f.includes('\n') || f.includes('\r') ? n + (f.match(LINE_BREAK)?.length ?? 0) : n), 0)
     })
@@ -74,12 +83,23 @@ async function parseLines(
       for (const [i, line] of lines.entries()) {
         await yieldEvery(i)
         if (parser.destroyed) return
+        if (occurrences(line, delimiter) >= MAX_CSV_COLUMNS) {
+          parser.destroy()
+          const error = apiError(400, 'invalid-csv', `Line ${i + 1} has more than ${MAX_CSV_COLUMNS} columns: this is not a file of tally sheets.`)
+          return resolve({ ok: false, error })
+        }
         parser.write(line)
       }
       if (!parser.destroyed) parser.end()
     }
     feed().catch(reject)
   })
+}
+
+function occurrences(text: string, needle: string): number {
+  let n = 0
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) n++
+  return n
 }
 
 export function describe(delimiter: Delimiter): string {

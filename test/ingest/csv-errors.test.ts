@@ -33,6 +33,8 @@ t.test('files that are not CSV, or not a layout it reads: a 400/415/422 saying w
       code: 'invalid-csv',
       message: /^Line 2502: the quoting is broken/,
     },
+    { label: 'too many lines', body: `${HEADER}\n${'\r\n'.repeat(250_001)}`, status: 413, code: 'body-too-large', message: /^The file has 250002 lines; one upload takes at most 250000/ },
+    { label: 'too many columns', body: csvText([HEADER, `${S3_ROW}${';'.repeat(2000)}`]), status: 400, code: 'invalid-csv', message: /^Line 2 has more than 2000 columns/ },
     { label: 'a corrupt .gz', body: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]), status: 400, code: 'invalid-csv', message: /cannot be unzipped/ },
     { label: 'another header', body: csvText(['name,age', 'Bob,3']), status: 422, code: 'unknown-layout', message: /^Line 1 \(the header\): .*simple layout.*Ministry layout/ },
     { label: 'one column', body: csvText(['station inscrits votants', 'S3 500 300']), status: 422, code: 'unknown-layout', message: /Only one column was found with ";" as the separator/ },
