@@ -29,6 +29,7 @@ export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: 
     metrics: r.metrics,
     apiTokens: config.apiTokens ?? [r.token],
     maxBodyBytes: config.ingestMaxBodyBytes,
+    csvMaxBytes: config.ingestCsvMaxBytes,
     rateLimits: config.ingestRateLimits,
     phone: config.phone,
     scans: openScanStorage(config),

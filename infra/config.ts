@@ -68,6 +68,7 @@ export const EnvSchema = z.object({
   PUBLISH_INTERVAL_MS: positiveMs(1000),
   INGEST_API_TOKENS: apiTokens,
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().max(50 * 1024 * 1024).default(1024 * 1024),
+  INGEST_CSV_MAX_BYTES: z.coerce.number().int().positive().max(200 * 1024 * 1024).default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: hostPorts('KAFKA_BROKERS').optional(),
   KAFKA_TOPIC_PREFIX: topicPrefix.default(''),
@@ -111,6 +112,8 @@ export interface Config {
   /** Undefined: embedded mode generates a token at start and logs it. */
   apiTokens: { client: string; token: string }[] | undefined
   ingestMaxBodyBytes: number
+  /** Largest CSV upload (a département's file), unzipped. */
+  ingestCsvMaxBytes: number
   /** Requests per second per API client and per client address (429 above). */
   ingestRateLimits: { perClient: number; perAddress: number }
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
@@ -187,6 +190,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       publishIntervalMs: e.PUBLISH_INTERVAL_MS,
       apiTokens: e.INGEST_API_TOKENS,
       ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+      ingestCsvMaxBytes: e.INGEST_CSV_MAX_BYTES,
       ingestRateLimits: { perClient: e.INGEST_RATE_PER_CLIENT, perAddress: e.INGEST_RATE_PER_ADDRESS },
       logLevel: e.LOG_LEVEL,
       kafka:

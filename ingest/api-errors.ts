@@ -1,7 +1,7 @@
 // The one error shape of the ingest API: `{"error":{"code","message","fields"?}}`. Codes are a public
 // contract (integrators and the replay tool branch on them); messages are sentences for people.
 import type { Response } from 'express'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { sendError, type FieldProblem } from '../infra/http/http.js'
 
 /** Paths are dotted paths into the body, e.g. "counts.votes.MACRON"; "(body)" for the body as a whole. */
@@ -26,6 +26,13 @@ export type ApiErrorCode =
   | 'not-durable'
   | 'rate-limited'
   | 'internal-error'
+  // CSV batches (ingest/csv/): the file as a whole, then one row of it.
+  | 'invalid-csv'
+  | 'unknown-layout'
+  | 'invalid-query'
+  | 'invalid-row'
+  | 'duplicate-station'
+  | 'missing-candidate'
 
 export interface ApiError {
   status: number
@@ -35,6 +42,21 @@ export interface ApiError {
   /** Seconds; sent as Retry-After on 503s, 429s and 409 in-progress so clients back off, then retry. */
   retryAfterSeconds?: number
 }
+
+const FieldProblemSchema = z.strictObject({ path: z.string(), message: z.string() })
+
+/** The answer's shape, for the OpenAPI document and the answers that embed an error (batch items, CSV lines). */
+export const ErrorAnswerSchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string().describe('Machine-readable, stable: integrators branch on it.'),
+    message: z.string().describe('A sentence a person can act on.'),
+    fields: z
+      .array(FieldProblemSchema)
+      .min(1)
+      .optional()
+      .describe('Dotted paths into the body ("counts.votes.X"), "(body)", a header or query parameter, or a CSV file\'s column as its header names it.'),
+  }),
+})
 
 export function apiError(status: number, code: ApiErrorCode, message: string, fields?: FieldProblem[]): ApiError {
   return fields === undefined ? { status, code, message } : { status, code, message, fields }

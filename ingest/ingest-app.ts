@@ -11,6 +11,8 @@ import type { Registry } from '../infra/metrics.js'
 import type { Storage } from '../infra/storage/storage.js'
 import { apiError, sendApiError } from './api-errors.js'
 import { createAuthenticator, type ApiToken } from './api-auth.js'
+import { createCsvBodyReader } from './csv/csv-body.js'
+import { csvRoutes, DEFAULT_CSV_MAX_BYTES } from './csv/csv-routes.js'
 import { createReturnsProducer, PRODUCE_TIMEOUT_MS } from './durable-produce.js'
 import { followElections } from './election-follower.js'
 import { createIdempotencyRecords, IDEMPOTENCY_TTL_MS } from './idempotency-records.js'
@@ -36,6 +38,8 @@ export interface IngestDeps {
   metrics: Registry
   apiTokens: readonly ApiToken[]
   maxBodyBytes: number
+  /** Largest CSV upload (POST /v1/returns/csv), unzipped; default 10 MiB. */
+  csvMaxBytes?: number
   clock?: () => Date
   /** How long a produce may take before the client is told 503; default 5 s. */
   produceTimeoutMs?: number
@@ -153,6 +157,20 @@ export function buildIngest(deps: IngestDeps): Ingest {
       ready,
       limitAddress: rateLimits.perAddress,
       options: { secureCookies: true, helpline: undefined, ...deps.form },
+    }),
+  )
+  const csvMaxBytes = deps.csvMaxBytes ?? DEFAULT_CSV_MAX_BYTES
+  app.use(
+    csvRoutes({
+      limitClient: rateLimits.perClient,
+      authenticate,
+      readCsv: createCsvBodyReader(csvMaxBytes),
+      maxBytes: csvMaxBytes,
+      elections,
+      submit,
+      metrics,
+      clock,
+      ready,
     }),
   )
   app.get('/v1/health', (_req, res) => {

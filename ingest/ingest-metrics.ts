@@ -2,7 +2,7 @@
 // are refused, and whether the bus keeps up).
 import { Counter, Histogram, type Registry } from '../infra/metrics.js'
 
-export type Endpoint = 'single' | 'batch' | 'phone' | 'form'
+export type Endpoint = 'single' | 'batch' | 'phone' | 'form' | 'csv'
 export type ProduceOutcome = 'ok' | 'failed' | 'timeout'
 
 export interface IngestMetrics {

@@ -59,11 +59,6 @@ export class LoadedElections {
     return { loaded, cancel: () => void (this.waiters = this.waiters.filter((w) => w !== waiter)) }
   }
 
-  /** The loaded definition of an election (the phone and form channels walk its stations' sheets). */
-  definition(electionId: string): ElectionDefinition | undefined {
-    return this.byId.get(electionId)?.definition
-  }
-
   isEmpty(): boolean {
     return this.byId.size === 0
   }
@@ -75,6 +70,11 @@ export class LoadedElections {
       contests: e.contests.size,
       stations: e.stations.size,
     }))
+  }
+
+  /** The loaded definition of an election, for channels that lay out its contests (CSV, form, phone). */
+  definition(electionId: string): ElectionDefinition | undefined {
+    return this.byId.get(electionId)?.definition
   }
 
   /** The first identity problem of a return, or undefined when everything it names exists. */

@@ -6,6 +6,10 @@ import { createHash } from 'node:crypto'
 import { Router } from 'express'
 import { z } from 'zod'
 import { ScanRefSchema } from '../core/schemas.js'
+import { ErrorAnswerSchema } from './api-errors.js'
+import { CSV_MEDIA_TYPES } from './csv/csv-body.js'
+import { CsvReportSchema } from './csv/csv-report.js'
+import { CSV_UPLOAD_PATH, CsvQuerySchema } from './csv/csv-routes.js'
 import { BatchRequestSchema, IdempotencyKeySchema, ReturnRequestSchema } from './return-request.js'
 import { SCAN_UPLOAD_TYPES, SCANS_PATH } from './scans-routes.js'
 
@@ -13,16 +17,6 @@ export const OPENAPI_PATH = '/v1/openapi.json'
 const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema'
 
 type JsonSchema = Record<string, unknown>
-
-const FieldProblemSchema = z.strictObject({ path: z.string(), message: z.string() })
-
-export const ErrorAnswerSchema = z.strictObject({
-  error: z.strictObject({
-    code: z.string().describe('Machine-readable, stable: integrators branch on it.'),
-    message: z.string().describe('A sentence a person can act on.'),
-    fields: z.array(FieldProblemSchema).min(1).optional().describe('Dotted paths into the body ("counts.votes.X"), "(body)" or a header name.'),
-  }),
-})
 
 export const ReceiptAnswerSchema = z.strictObject({
   receipt: z.string(),
@@ -151,6 +145,7 @@ export function buildOpenApiDocument(): JsonSchema {
           },
         },
       },
+      [CSV_UPLOAD_PATH]: csvUploadPath(),
       [OPENAPI_PATH]: {
         get: {
           operationId: 'getOpenApiDocument',
@@ -186,6 +181,59 @@ export function buildOpenApiDocument(): JsonSchema {
         ScanRef: componentSchema(ScanRefSchema, 'output'),
         BatchAnswer: componentSchema(BatchAnswerSchema, 'output'),
         Error: componentSchema(ErrorAnswerSchema, 'output'),
+        CsvReport: componentSchema(CsvReportSchema, 'output'),
+      },
+    },
+  }
+}
+
+/** POST /v1/returns/csv: a file in, a report per line out (docs/csv-upload.md). */
+function csvUploadPath(): JsonSchema {
+  const query = (name: keyof typeof CsvQuerySchema.shape) => {
+    const { description, ...schema } = componentSchema(CsvQuerySchema.shape[name], 'input')
+    return { name, in: 'query', required: false, description, schema }
+  }
+  return {
+    post: {
+      operationId: 'submitReturnsCsv',
+      summary: 'Submit a CSV file of returns (town halls, digital-pen and OCR vendors)',
+      description:
+        'The simple layout (a `station` column, the tally sheet’s figures, one column per candidate) or the Ministry of the Interior’s ' +
+        'per-bureau layouts (wide, official, long), detected from the header; UTF-8 or Windows-1252 (Latin-1), with or without BOM, ' +
+        '`;`, `,` or tab, gzip accepted. Each station and contest is one return, checked like a JSON return (election, token scope, ' +
+        'idempotency) and produced with the others in one durable write. Without Idempotency-Key a return’s id is derived from its ' +
+        'content, so uploading the same file again stores nothing twice. See docs/csv-upload.md.',
+      parameters: [
+        query('electionId'),
+        query('contestId'),
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Names the upload: each return’s id is the key followed by `/election/contest/station`. A retry of the file replays every receipt; ' +
+            'another sheet for a station under the same key is refused on its line (`idempotency-conflict`).',
+          schema: componentSchema(IdempotencyKeySchema, 'input'),
+        },
+      ],
+      requestBody: {
+        required: true,
+        description: 'The file itself as the body (not a multipart form).',
+        content: Object.fromEntries(CSV_MEDIA_TYPES.map((type) => [type, { schema: { type: 'string' } }])),
+      },
+      responses: {
+        '200': {
+          description: 'Read and stored: one result per data line (accepted with its receipt, or rejected with why), and the totals. `Accept: text/csv` gives the same as a `;` CSV.',
+          content: { ...json(ref('CsvReport')), 'text/csv': { schema: { type: 'string' } } },
+        },
+        '400': error('`invalid-csv`: not CSV text (a spreadsheet, a PDF), empty, no rows, broken quoting (the line is named); `invalid-query`, `invalid-header`: see `fields`.'),
+        '401': commonErrors['401'],
+        '413': error('`body-too-large`: the file (unzipped) is above the CSV limit, or has more than 250,000 lines; split it.'),
+        '415': error('`unsupported-media-type`: send the file with `Content-Type: text/csv` and a charset this reads (UTF-8, Windows-1252).'),
+        '422': error('`unknown-layout`: the header is not one of the layouts; `unknown-election`, `unknown-contest`: the query names none loaded, or several elections are loaded and the file does not say which.'),
+        '429': commonErrors['429'],
+        '500': commonErrors['500'],
+        '503': error('`election-not-loaded`, `not-durable`: nothing was acknowledged, no line has a receipt; upload the file again after Retry-After seconds (nothing is counted twice).', retryAfter),
       },
     },
   }

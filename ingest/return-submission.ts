@@ -18,7 +18,7 @@ export interface Submission {
   message: ReturnSubmitted
 }
 
-/** A return as an endpoint hands it over: the API's request, or one a channel built (phone, form). */
+/** A checked return as a channel hands it over: the API's request, a CSV row, a call, a form. */
 export type ReturnToSubmit = Omit<ReturnRequest, 'channel'> & { channel: Channel }
 
 export function prepareSubmission(

@@ -2,12 +2,12 @@
 // rate limit → parse → check against the election → idempotency and durable produce → answer.
 import { Router, type Request, type Response } from 'express'
 import { apiError, errorBody, sendApiError, type ApiError } from './api-errors.js'
-import type { Authenticator, ClientScope } from './api-auth.js'
+import type { Authentication, Authenticator, ClientScope } from './api-auth.js'
 import type { IngestMetrics } from './ingest-metrics.js'
 import type { JsonBodyReader } from './json-body.js'
 import type { RateLimits } from './rate-limit.js'
 import { parseBatchRequest, parseIdempotencyKey, parseReturnRequest, type Parsed } from './return-request.js'
-import { prepareSubmission, type Submission } from './return-submission.js'
+import { prepareSubmission, type ReturnToSubmit, type Submission } from './return-submission.js'
 import { checkScanReferences, type ScanStore } from './scan-store.js'
 import type { Outcome, SubmitReturns } from './submit-returns.js'
 import type { ScopedElections } from './token-scope.js'
@@ -29,7 +29,7 @@ export interface ReturnsRoutesDeps {
 }
 
 export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
-  const { authenticate, limitClient, readJson, elections, scans, submit, metrics, clock, ready } = deps
+  const { readJson, elections, scans, submit, metrics, clock, ready } = deps
   const router = Router()
 
   // Before the topic is read to its end, an election half-read would look unknown: 503, not 422.
@@ -49,18 +49,12 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
   ): Parsed<Submission> => {
     const request = parseReturnRequest(body)
     if (!request.ok) return request
-    const unknown = elections.check(request.value)
-    if (unknown) return { ok: false, error: unknown }
-    const outOfScope = elections.checkScope(client.scope, request.value.electionId, request.value.stationId)
-    if (outOfScope) return { ok: false, error: outOfScope }
-    return prepareSubmission(client.client, request.value, headerKey, now)
+    return checkAndPrepare(elections, client, request.value, headerKey, now)
   }
 
   router.post('/v1/returns', async (req: Request, res: Response) => {
-    const auth = authenticate(req.get('Authorization'))
+    const auth = await admitClient(deps, req.get('Authorization'))
     if (!auth.ok) return refuse(res, auth.error)
-    const limited = await limitClient(auth.client)
-    if (limited) return refuse(res, limited)
     const key = parseIdempotencyKey(req.get('Idempotency-Key'))
     if (!key.ok) return refuse(res, key.error)
     if (!canCheck()) return refuse(res, electionNotLoaded())
@@ -80,10 +74,8 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
   })
 
   router.post('/v1/returns/batch', async (req: Request, res: Response) => {
-    const auth = authenticate(req.get('Authorization'))
+    const auth = await admitClient(deps, req.get('Authorization'))
     if (!auth.ok) return refuse(res, auth.error)
-    const limited = await limitClient(auth.client)
-    if (limited) return refuse(res, limited)
     if (req.get('Idempotency-Key') !== undefined) return refuse(res, batchKeyNotSupported())
     if (!canCheck()) return refuse(res, electionNotLoaded())
     const body = await readJson(req, res)
@@ -105,8 +97,34 @@ export function returnsRoutes(deps: ReturnsRoutesDeps): Router {
   return router
 }
 
+/** The first steps of every write: who is calling (401), and whether they may call now (429). */
+export async function admitClient(
+  deps: Pick<ReturnsRoutesDeps, 'authenticate' | 'limitClient'>,
+  authorization: string | undefined,
+): Promise<Authentication> {
+  const auth = deps.authenticate(authorization)
+  if (!auth.ok) return auth
+  const limited = await deps.limitClient(auth.client)
+  return limited ? { ok: false, error: limited } : auth
+}
+
+/** A parsed return, from any channel, checked against the election and the client's scope, then given its id. */
+export function checkAndPrepare(
+  elections: ScopedElections,
+  client: { client: string; scope: ClientScope },
+  request: ReturnToSubmit,
+  key: string | undefined,
+  now: Date,
+): Parsed<Submission> {
+  const unknown = elections.check(request)
+  if (unknown) return { ok: false, error: unknown }
+  const outOfScope = elections.checkScope(client.scope, request.electionId, request.stationId)
+  if (outOfScope) return { ok: false, error: outOfScope }
+  return prepareSubmission(client.client, request, key, now)
+}
+
 /** Puts the produce outcomes back in request order, between the items rejected before it. */
-function mergeOutcomes(prepared: readonly Parsed<Submission>[], produced: readonly Outcome[]): Outcome[] {
+export function mergeOutcomes(prepared: readonly Parsed<Submission>[], produced: readonly Outcome[]): Outcome[] {
   let next = 0
   return prepared.map((p) => {
     if (!p.ok) return { status: 'rejected', error: p.error }
@@ -126,7 +144,7 @@ function batchAnswer(outcomes: readonly Outcome[]) {
   return { accepted, rejected: results.length - accepted, results }
 }
 
-function electionNotLoaded(): ApiError {
+export function electionNotLoaded(): ApiError {
   return {
     ...apiError(503, 'election-not-loaded', 'No election definition is loaded yet, so returns cannot be checked; retry shortly.'),
     retryAfterSeconds: RETRY_AFTER_NOT_LOADED_S,

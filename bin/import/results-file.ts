@@ -13,6 +13,7 @@ import {
   type ElectionDefinition,
   type ValidationPolicy,
 } from '../../core/schemas.js'
+import { detectLayout } from '../../core/results-layout.js'
 import { electionNamingFromFile } from './election-naming.js'
 import {
   NotUtf8Error,
@@ -24,7 +25,6 @@ import {
   stripBom,
   type TextEncoding,
 } from './file-bytes.js'
-import { detectLayout } from './results-layout.js'
 import { createStationCollector, type Collected } from './station-collector.js'
 
 export interface ImportedReturn {

@@ -2,9 +2,9 @@
 // reports every row it cannot use (with its line number) instead of stopping.
 import { franceUpperAreas } from '../../core/area-tree.js'
 import type { Area, Candidate, Counts, Station } from '../../core/schemas.js'
+import type { ResultsLayout } from '../../core/results-layout.js'
+import { parseRow, stationIdOf, type CandidateBlock, type StationRow } from '../../core/results-row.js'
 import { candidateCode, titleCase, uniqueCode } from './display-names.js'
-import type { ResultsLayout } from './results-layout.js'
-import { parseRow, type CandidateBlock, type StationRow } from './results-row.js'
 
 export interface CollectedReturn {
   stationId: string
@@ -85,11 +85,6 @@ export function createStationCollector(layout: ResultsLayout): StationCollector 
       }
     },
   }
-}
-
-/** "75056-0101"; ids travel in URLs, so a bureau's "01.1" (Caen) becomes "14118-01_1". */
-export function stationIdOf(row: Pick<StationRow, 'communeCode' | 'bureau'>): string {
-  return `${row.communeCode}-${row.bureau.replace(/[^A-Za-z0-9_-]/g, '_')}`
 }
 
 function countsOf(row: StationRow, candidateIds: readonly string[]): Counts {

@@ -1,7 +1,7 @@
 // One data row of a results file, parsed with zod into a station's figures. A bad row is a value
 // (`{ ok: false, problem }`), never an exception: one typo in 69,000 rows must not stop an import.
 import { z } from 'zod'
-import { findDepartement } from '../../core/france-areas.js'
+import { findDepartement } from './france-areas.js'
 import type { OfficialLayout, ResultsLayout, WideLayout } from './results-layout.js'
 
 export interface StationRow {
@@ -30,7 +30,8 @@ export interface CandidateBlock {
 
 export type RowParse = { ok: true; row: StationRow; blocks: CandidateBlock[] } | { ok: false; problem: string }
 
-const CountFieldSchema = z.string().transform((raw, ctx) => {
+/** A figure of a tally sheet as a results file writes it: digits only; a sign or a decimal is refused. */
+export const CountFieldSchema = z.string().transform((raw, ctx) => {
   const text = raw.trim()
   if (/^\d{1,15}$/.test(text)) return Number(text)
   ctx.addIssue({ code: 'custom', message: /^-\s*\d+$/.test(text) ? `"${raw}" is negative` : `"${raw}" is not a whole number` })
@@ -87,6 +88,11 @@ const CandidateBlockSchema = z.object({
   firstName: z.string().trim().max(100),
   party: z.string().trim().max(100).optional(),
 })
+
+/** "75056-0101"; ids travel in URLs, so a bureau's "01.1" (Caen) becomes "14118-01_1". */
+export function stationIdOf(row: Pick<StationRow, 'communeCode' | 'bureau'>): string {
+  return `${row.communeCode}-${row.bureau.replace(/[^A-Za-z0-9_-]/g, '_')}`
+}
 
 export function parseRow(layout: ResultsLayout, fields: readonly string[]): RowParse {
   switch (layout.kind) {
