@@ -71,9 +71,10 @@ export interface PublisherStatus {
 }
 
 /**
- * 500 areas are 1,500 files and their 3,000 variants: about a second into a folder, so a first
- * start on an empty output writes France's 36,000 empty commune pages within a minute or two while
- * every result still reaches its pages at the next cycle.
+ * A bound, not a tuned optimum: France has 36,000 areas, so a first start on an empty output writes
+ * them all within about 70 cycles while results keep reaching their pages. Measured in the
+ * embedded replay of 10 départements (10,398 stations, consolidation in the same process): the
+ * first cycle, 500 areas without results and 344 with, took 9.6 s.
  */
 const AREAS_WITHOUT_RESULTS_PER_CYCLE = 500
 
