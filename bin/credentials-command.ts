@@ -8,11 +8,32 @@ import { issueClientToken, issueCredentials } from './credentials.js'
 import { openBus } from './adapters.js'
 import { createProgress } from './progress.js'
 
+/**
+ * What is wrong with the channels the sheets will print, if anything: checked before a PIN is
+ * issued, since issuing again replaces every PIN handed out.
+ */
+export function sheetChannelsProblem(options: { phoneNumber: string | undefined; formUrl: string | undefined }): string | undefined {
+  if (options.phoneNumber !== undefined && options.phoneNumber.trim() === '') return '--phone needs the number presidents call, e.g. --phone "01 23 45 67 89"'
+  if (options.formUrl === undefined) return undefined
+  const example = 'e.g. --form-url https://resultats.example.org/saisie/'
+  let url: URL
+  try {
+    url = new URL(options.formUrl)
+  } catch {
+    return `--form-url must be the web form's full address, ${example}; "${options.formUrl}" is not one`
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `--form-url must be an https:// address, ${example}`
+  return undefined
+}
+
 export async function runCredentialsIssue(
   config: Config,
   logger: Logger,
-  options: { file: string; outDir: string; phoneNumber: string | undefined; stations: string[] | undefined },
+  options: { file: string; outDir: string; phoneNumber: string | undefined; formUrl: string | undefined; stations: string[] | undefined },
 ): Promise<number> {
+  if (options.formUrl?.startsWith('http:')) {
+    process.stderr.write(`warning: the sheets send presidents to ${options.formUrl}: over plain http their PINs cross the network in clear\n`)
+  }
   const imported = await readResultsFile(options.file)
   const bus = await openBus(config, logger, 'tools')
   const progress = createProgress('PINs hashed')
@@ -24,6 +45,7 @@ export async function runCredentialsIssue(
       outDir: options.outDir,
       stations: options.stations,
       phoneNumber: options.phoneNumber,
+      formUrl: options.formUrl,
       onProgress: ({ hashed, total }) => progress.update(hashed, total),
     })
   } finally {

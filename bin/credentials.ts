@@ -24,8 +24,6 @@ import type { ElectionDefinition, Station } from '../core/schemas.js'
 import type { Bus, BusRecord } from '../infra/bus/bus.js'
 import { hashPin, PIN_SCRYPT_PARAMS, type ScryptParams } from '../ingest/pin-hash.js'
 
-export const PHONE_NUMBER_PLACEHOLDER = '0 800 000 000'
-
 /** Records per produce: a few hundred kilobytes, well under Kafka's 1 MB message limit. */
 const PRODUCE_CHUNK = 1000
 
@@ -43,8 +41,10 @@ export interface IssueCredentialsOptions {
   outDir: string
   /** Station ids to issue (or re-issue); default every station of the election. */
   stations?: readonly string[]
-  /** The IVR number printed on the sheets. */
-  phoneNumber?: string
+  /** The IVR number printed on the sheets; without it they say to ask the prefecture. */
+  phoneNumber?: string | undefined
+  /** The web form's public address (ingest's `/saisie/`) printed on the sheets; likewise. */
+  formUrl?: string | undefined
   clock?: () => Date
   onProgress?: (progress: IssueProgress) => void
   /** Hashes in flight at once; default twice libuv's thread pool (UV_THREADPOOL_SIZE, 4). */
@@ -113,7 +113,7 @@ export async function issueCredentials(options: IssueCredentialsOptions): Promis
   await mkdir(join(outDir, 'sheets'), { recursive: true, mode: 0o700 })
   const csvPath = join(outDir, 'credentials.csv')
   await writeFile(csvPath, credentialsCsv(issued), { mode: 0o600 })
-  const sheetPaths = await writeSheets(definition, issued, join(outDir, 'sheets'), options.phoneNumber ?? PHONE_NUMBER_PLACEHOLDER)
+  const sheetPaths = await writeSheets(definition, issued, join(outDir, 'sheets'), { phoneNumber: options.phoneNumber, formUrl: options.formUrl })
   const inClear = issued.map((i) => ({ stationId: i.station.id, code: i.record.code, pin: i.pin }))
   return { issued: issued.length, csvPath, sheetPaths, stations: inClear }
 }
@@ -236,7 +236,7 @@ async function writeSheets(
   definition: ElectionDefinition,
   issued: readonly Issued[],
   dir: string,
-  phoneNumber: string,
+  channels: { phoneNumber: string | undefined; formUrl: string | undefined },
 ): Promise<string[]> {
   const template = await readFile(SHEET_TEMPLATE, 'utf8')
   const communeNames = new Map(definition.areas.filter((a) => a.level === 'commune').map((a) => [a.code, a.name]))
@@ -262,7 +262,8 @@ async function writeSheets(
         communeName,
         code: i.record.code,
         pin: i.pin,
-        phoneNumber,
+        phoneNumber: channels.phoneNumber,
+        formUrl: channels.formUrl,
         version: i.record.version,
         issuedAt: i.record.issuedAt,
       })),

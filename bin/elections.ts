@@ -13,7 +13,7 @@ import { ServiceUnavailableError } from './adapters.js'
 import { DbConnectionError } from '../infra/db/postgres-db.js'
 import { auditVerify, userAdd, userDisable } from './users.js'
 import { withAdminDb } from './desk-admin.js'
-import { runCredentialsIssue, runClientToken } from './credentials-command.js'
+import { runCredentialsIssue, runClientToken, sheetChannelsProblem } from './credentials-command.js'
 import { runPhone } from './phone.js'
 
 const USAGE = `usage: elections <command> [options]
@@ -27,9 +27,11 @@ commands:
                                    whole pipeline in-process, wait until all is published, print a
                                    summary and exit (--target with phone needs the credentials CSV)
   election load FILE               load an election definition from a results file
-  credentials issue FILE --out DIR [--phone NUMBER] [--station ID …]
+  credentials issue FILE --out DIR [--phone NUMBER] [--form-url URL] [--station ID …]
                                    give every station of FILE's election a code and a PIN: a CSV
-                                   and a printable sheet per commune under DIR; hashes to ingest
+                                   and a printable sheet per commune under DIR; hashes to ingest.
+                                   The sheets give the IVR number and the web form's address
+                                   (ingest's /saisie/), or say to ask the prefecture
   credentials token CLIENT --election ID [--departement C …] [--commune C …] [--station ID …]
                                    an API token for an integrator, limited to those stations
   phone [--url URL] [--from NUMBER] [--lang fr|en] [--script FILE]
@@ -135,6 +137,7 @@ async function main(argv: string[]): Promise<number> {
         options: {
           out: { type: 'string' },
           phone: { type: 'string' },
+          'form-url': { type: 'string' },
           election: { type: 'string' },
           station: { type: 'string', multiple: true },
           commune: { type: 'string', multiple: true },
@@ -147,7 +150,10 @@ async function main(argv: string[]): Promise<number> {
       const logger = createLogger(config.logLevel)
       if (sub === 'issue') {
         if (values.out === undefined) throw new UsageError('credentials issue needs --out DIR (the CSV and the sheets hold PINs in clear: a folder only the prefecture reads)')
-        return runCredentialsIssue(config, logger, { file: target, outDir: values.out, phoneNumber: values.phone, stations: values.station })
+        const channels = { phoneNumber: values.phone, formUrl: values['form-url'] }
+        const problem = sheetChannelsProblem(channels)
+        if (problem !== undefined) throw new UsageError(problem)
+        return runCredentialsIssue(config, logger, { file: target, outDir: values.out, ...channels, stations: values.station })
       }
       if (sub === 'token') {
         if (values.election === undefined) throw new UsageError('credentials token needs --election ID')

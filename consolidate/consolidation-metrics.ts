@@ -1,5 +1,6 @@
 // Consolidation's Prometheus instruments, registered on the registry it is given.
 import { Counter, Gauge, Histogram, type Registry } from '../infra/metrics.js'
+import type { LockoutIntakeSummary } from './lockout-intake.js'
 import type { ConsolidationSummary } from './return-consolidation.js'
 import type { ReturnIntakeSummary } from './return-intake.js'
 
@@ -41,6 +42,12 @@ export function createConsolidationMetrics(registry: Registry) {
     help: 'Age of the oldest outbox message not yet relayed at the last relay pass (0: none waiting)',
     registers,
   })
+  const lockouts = new Counter({
+    name: 'consolidate_lockouts_consumed_total',
+    help: 'Records consumed from [security], by what became of them',
+    labelNames: ['outcome'] as const,
+    registers,
+  })
   const relayFailures = new Counter({
     name: 'consolidate_outbox_relay_failures_total',
     help: 'Relay passes that failed (the bus refused a produce); they are retried',
@@ -69,6 +76,10 @@ export function createConsolidationMetrics(registry: Registry) {
       }
       for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) consumed.inc({ outcome }, n)
       recordConsolidation(s.consolidation)
+    },
+    lockoutIntake(s: LockoutIntakeSummary): void {
+      const outcomes = { stored: s.stored.length, duplicate: s.duplicates, unparseable: s.unparseable }
+      for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) lockouts.inc({ outcome }, n)
     },
     /** Returns consolidated after waiting for their definition. */
     consolidation: recordConsolidation,

@@ -1,5 +1,6 @@
-// The consolidation core loop: definitions from `[elections]`, returns from `[returns]`, one
-// database transaction per batch, and the outbox relayed to `[results]`. The bus commits a batch's
+// The consolidation core loop: definitions from `[elections]`, returns from `[returns]`, PIN
+// lockouts from `[security]`, one database transaction per batch, and the outbox relayed to
+// `[results]`. The bus commits a batch's
 // offsets only after its handler resolves, i.e. after the transaction; a batch delivered again
 // after a crash finds its returns already stored and changes nothing (exactly-once effect).
 import assert from 'node:assert/strict'
@@ -19,11 +20,13 @@ import { consolidatePendingStep } from './pending-returns.js'
 import { countRejectedMessages } from './rejected-messages-repository.js'
 import { takeInReturnRecords } from './return-intake.js'
 import { countReturns } from './returns-repository.js'
+import { takeInLockoutRecords } from './lockout-intake.js'
 import { createSerialQueue } from './serial-queue.js'
 import { countStationStates } from './station-results-repository.js'
 
 export const RETURNS_GROUP = 'consolidate'
 export const ELECTIONS_GROUP = 'consolidate-elections'
+export const SECURITY_GROUP = 'consolidate-security'
 export const DEFAULT_BATCH_SIZE = 500
 export const RELAY_INTERVAL_MS = 100
 /** A France-sized definition part is a few hundred kilobytes: a few dozen make a batch. */
@@ -119,6 +122,17 @@ export function buildConsolidator(deps: ConsolidatorDeps) {
     if (intake.loaded.length > 0) await consolidatePending()
   }
 
+  const handleSecurity: BatchHandler = async (records) => {
+    const done = metrics.startBatch(TOPICS.security)
+    const intake = await writers.run(() => db.transaction((tx) => takeInLockoutRecords(tx, records, { topic: TOPICS.security, now: clock() })))
+    done()
+    metrics.lockoutIntake(intake)
+    for (const lockout of intake.stored) logger.info(lockout, 'consolidate: PIN lockout stored for the desk')
+    if (intake.unparseable > 0) {
+      logger.warn({ unparseable: intake.unparseable }, 'consolidate: [security] records that are not lockouts, skipped and set aside in rejected_messages')
+    }
+  }
+
   /** Consolidates the pending returns of every loaded election, a batch per transaction. */
   async function consolidatePending(): Promise<void> {
     for (;;) {
@@ -156,6 +170,7 @@ export function buildConsolidator(deps: ConsolidatorDeps) {
           maxBatch: DEFINITION_PARTS_PER_BATCH,
         }),
         await bus.subscribe({ topic: TOPICS.returns, group: RETURNS_GROUP, handle: logged(TOPICS.returns, handleReturns), maxBatch: batchSize }),
+        await bus.subscribe({ topic: TOPICS.security, group: SECURITY_GROUP, handle: logged(TOPICS.security, handleSecurity) }),
       ]
       relay.start(deps.relayIntervalMs ?? RELAY_INTERVAL_MS)
     },

@@ -24,7 +24,7 @@ import {
 } from './elections-repository.js'
 import { parseMessage } from './message-parsing.js'
 import { enqueueOutbox, type OutboxRow } from './outbox-repository.js'
-import { insertRejectedMessages, type RejectedMessage } from './rejected-messages-repository.js'
+import { insertRejectedMessages, rejectedRecord, type RejectedMessage } from './rejected-messages-repository.js'
 
 export interface DefinitionIntake {
   parts: number
@@ -46,7 +46,7 @@ export async function takeInDefinitionRecords(
   for (const record of records) {
     const parsed = parseMessage(ElectionDefinitionPartSchema, record.value, 'election definition part')
     if (parsed.ok) parts.push(parsed.message)
-    else setAside.push({ topic: ctx.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value, reason: parsed.reason })
+    else setAside.push(rejectedRecord(ctx.topic, record, parsed.reason))
   }
   await insertRejectedMessages(tx, setAside, ctx.now)
   await storeDefinitionParts(tx, parts, ctx.now)

@@ -1,5 +1,6 @@
 // SQL for bus records consolidation could not take in as they are. Keyed by record position, so a
 // batch delivered again after a crash records each of them once.
+import type { ConsumedRecord } from '../infra/bus/bus.js'
 import type { Queryable } from '../infra/db/db.js'
 import { rowsParam, toNumber } from './sql-values.js'
 
@@ -10,6 +11,11 @@ export interface RejectedMessage {
   key: string
   value: string
   reason: string
+}
+
+/** A bus record set aside whole, at its position, with why. */
+export function rejectedRecord(topic: string, record: ConsumedRecord, reason: string): RejectedMessage {
+  return { topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value, reason }
 }
 
 export async function insertRejectedMessages(tx: Queryable, rejected: readonly RejectedMessage[], at: Date): Promise<void> {

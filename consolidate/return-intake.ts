@@ -11,7 +11,7 @@ import type { Queryable } from '../infra/db/db.js'
 import { placeReturns, type ElectionCatalogue } from './election-catalogue.js'
 import { parseMessage } from './message-parsing.js'
 import type { PeerTurnouts } from './peer-turnouts.js'
-import { insertRejectedMessages, type RejectedMessage } from './rejected-messages-repository.js'
+import { insertRejectedMessages, rejectedRecord, type RejectedMessage } from './rejected-messages-repository.js'
 import { consolidateReturns, type ConsolidationSummary } from './return-consolidation.js'
 import { insertReturns, readContentHashes, writeOutcomes, type IncomingReturn, type ReturnOutcome } from './returns-repository.js'
 
@@ -44,8 +44,7 @@ interface Candidate extends IncomingReturn {
 
 export async function takeInReturnRecords(tx: Queryable, records: readonly ConsumedRecord[], ctx: IntakeContext): Promise<ReturnIntakeSummary> {
   const setAside: RejectedMessage[] = []
-  const reject = (record: ConsumedRecord, reason: string) =>
-    setAside.push({ topic: ctx.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value, reason })
+  const reject = (record: ConsumedRecord, reason: string) => setAside.push(rejectedRecord(ctx.topic, record, reason))
   let unparseable = 0
   let duplicates = 0
   let conflictingIds = 0

@@ -47,15 +47,28 @@ export type ClientToken = z.infer<typeof ClientTokenSchema>
 export const CredentialRecordSchema = z.discriminatedUnion('type', [StationCredentialSchema, ClientTokenSchema])
 export type CredentialRecord = z.infer<typeof CredentialRecordSchema>
 
-/** On `[security]`: a station code or a caller was locked after too many wrong PINs. */
+/** The channels an official signs in on with a station code and PIN. */
+export const PinChannelSchema = z.enum(['phone', 'form'])
+export type PinChannel = z.infer<typeof PinChannelSchema>
+
+/**
+ * On `[security]`: a station code or a caller was locked after too many wrong PINs. A lock is
+ * one record, produced when it starts; `reason` + the code or caller + `until` name it.
+ */
 export const LockoutSchema = z.object({
   type: z.literal('lockout'),
+  /** The station, when the code is one issued (a lock on an unknown code has none). */
   electionId: CodeSchema.optional(),
   stationId: CodeSchema.optional(),
+  /** The station code tried, as keyed or typed. */
   code: z.string().max(40).optional(),
   /** Phone number or client address the attempts came from. */
   caller: z.string().min(1).max(200),
   reason: z.enum(['station-code', 'caller']),
+  /** Where the attempts came from; absent in records produced before it was recorded. */
+  channel: PinChannelSchema.optional(),
+  /** Wrong attempts counted for the code (or the caller) when the lock started; absent likewise. */
+  attempts: z.number().int().positive().optional(),
   until: z.iso.datetime({ offset: true }),
   at: z.iso.datetime({ offset: true }),
 })

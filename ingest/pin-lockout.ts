@@ -20,10 +20,16 @@ export const DEFAULT_LOCKOUT_POLICY: LockoutPolicy = {
   lockMs: 15 * 60_000,
 }
 
+/** A lock that started just now, and the wrong attempts counted when it did. */
+export interface NewLock {
+  until: Date
+  attempts: number
+}
+
 /** What a failure locked just now (each lock is reported once, when it starts). */
 export interface NewLocks {
-  codeUntil?: Date
-  callerUntil?: Date
+  code?: NewLock
+  caller?: NewLock
 }
 
 export interface PinLockout {
@@ -65,11 +71,11 @@ export function createPinLockout(cache: Cache, policy: LockoutPolicy, clock: () 
       const locks: NewLocks = {}
       if (codeFailures >= policy.maxCodeFailures) {
         const until = await lock(keys.codeLock(code), keys.codeFailures(code))
-        if (until) locks.codeUntil = until
+        if (until) locks.code = { until, attempts: codeFailures }
       }
       if (callerFailures >= policy.maxCallerFailures) {
         const until = await lock(keys.callerLock(caller), keys.callerFailures(caller))
-        if (until) locks.callerUntil = until
+        if (until) locks.caller = { until, attempts: callerFailures }
       }
       return locks
     },

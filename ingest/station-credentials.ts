@@ -8,6 +8,7 @@ import {
   type ClientToken,
   type CredentialRecord,
   type Lockout,
+  type PinChannel,
   type StationCredential,
 } from '../core/credentials.js'
 import { TOPICS } from '../core/messages.js'
@@ -15,7 +16,7 @@ import type { Bus, ConsumedRecord, Subscription } from '../infra/bus/bus.js'
 import type { Cache } from '../infra/cache/cache.js'
 import type { Logger } from '../infra/logging.js'
 import { createDecoyHash, verifyPinHash } from './pin-hash.js'
-import { createPinLockout, DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from './pin-lockout.js'
+import { createPinLockout, DEFAULT_LOCKOUT_POLICY, type LockoutPolicy, type NewLock } from './pin-lockout.js'
 
 /** The credentials in force: the latest record per station and per client. */
 export class StationCredentials {
@@ -90,8 +91,11 @@ export type PinVerification =
   | { ok: true; electionId: string; stationId: string }
   | { ok: false; reason: 'unknown-or-wrong' | 'locked'; retryAfterSeconds?: number }
 
-/** `caller`: the phone number (IVR) or client address (web form) the attempt came from. */
-export type VerifyStationPin = (code: string, pin: string, caller: string) => Promise<PinVerification>
+/**
+ * `caller`: the phone number (IVR) or client address (web form) the attempt came from, the key
+ * of the per-caller lock; `channel` is what the desk is told the attempts came by.
+ */
+export type VerifyStationPin = (code: string, pin: string, caller: string, channel: PinChannel) => Promise<PinVerification>
 
 export interface PinVerifierDeps {
   credentials: StationCredentials
@@ -127,7 +131,7 @@ export function createPinVerifier(deps: PinVerifierDeps): VerifyStationPin {
     }
   }
 
-  return async (rawCode, pin, caller) => {
+  return async (rawCode, pin, caller, channel) => {
     const code = rawCode.slice(0, MAX_CODE_CHARS)
     const lockedUntil = await lockout.lockedUntil(code, caller)
     if (lockedUntil) return locked(lockedUntil)
@@ -140,15 +144,22 @@ export function createPinVerifier(deps: PinVerifierDeps): VerifyStationPin {
     const locks = await lockout.recordFailure(code, caller)
     const at = clock().toISOString()
     const station = credential ? { electionId: credential.electionId, stationId: credential.stationId } : {}
+    const lockoutOf = (reason: Lockout['reason'], lock: NewLock): Lockout => ({
+      type: 'lockout',
+      ...station,
+      code,
+      caller,
+      reason,
+      channel,
+      attempts: lock.attempts,
+      until: lock.until.toISOString(),
+      at,
+    })
     const lockouts: Lockout[] = []
-    if (locks.codeUntil) {
-      lockouts.push({ type: 'lockout', ...station, code, caller, reason: 'station-code', until: locks.codeUntil.toISOString(), at })
-    }
-    if (locks.callerUntil) {
-      lockouts.push({ type: 'lockout', ...station, code, caller, reason: 'caller', until: locks.callerUntil.toISOString(), at })
-    }
+    if (locks.code) lockouts.push(lockoutOf('station-code', locks.code))
+    if (locks.caller) lockouts.push(lockoutOf('caller', locks.caller))
     await report(lockouts)
-    const until = [locks.codeUntil, locks.callerUntil].filter((d): d is Date => d !== undefined)
+    const until = [locks.code?.until, locks.caller?.until].filter((d): d is Date => d !== undefined)
     if (until.length > 0) return locked(new Date(Math.max(...until.map((d) => d.getTime()))))
     return { ok: false, reason: 'unknown-or-wrong' }
   }

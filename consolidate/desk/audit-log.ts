@@ -12,14 +12,17 @@ import type { Db, Queryable, Tx } from '../../infra/db/db.js'
 import { toNumber } from '../sql-values.js'
 
 /** Every event the log may hold; entries are asserted by these names. */
-export const AUDIT_EVENTS = ['desk.login', 'desk.login-failed', 'desk.logout', 'user.added', 'user.disabled'] as const
+export const AUDIT_EVENTS = ['desk.login', 'desk.login-failed', 'desk.logout', 'user.added', 'user.disabled', 'security.pin-lockout'] as const
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 export type AuditDetail = { [key: string]: JsonValue }
 
 export interface AuditEntryInput {
-  /** Who did it: a desk username, `cli:<os user>`, or `anonymous` for a failed login. */
+  /**
+   * Who did it: a desk username, `cli:<os user>`, `anonymous` for a failed login, or
+   * `service:<name>` for a service's automatic decision.
+   */
   actor: string
   event: AuditEvent
   detail: AuditDetail

@@ -42,10 +42,18 @@ function departementRow(d: AreaCompleteness): CompletenessRowView {
   return rowView(d.code, d.name === undefined ? d.code : `${d.code} · ${d.name}`, d)
 }
 
-export function dashboardView(elections: readonly ElectionCompleteness[], at: Date) {
+/** The line about officials' PIN locks in force, linked to their list. */
+function lockoutsSummary(inForce: number): string {
+  if (inForce === 0) return 'Aucun blocage de code PIN en cours.'
+  return inForce === 1 ? '1 blocage de code PIN en cours.' : `${formatCountFr(inForce)} blocages de code PIN en cours.`
+}
+
+export function dashboardView(elections: readonly ElectionCompleteness[], lockoutsInForce: number, at: Date) {
   return {
     title: 'Tableau de bord',
     asOf: formatDateTimeFr(at),
+    lockoutsInForce: lockoutsInForce > 0,
+    lockoutsSummary: lockoutsSummary(lockoutsInForce),
     elections: elections.map((e) => ({
       electionId: e.electionId,
       name: e.name,

@@ -7,12 +7,14 @@ import type { Db } from '../../infra/db/db.js'
 import { createApp } from '../../infra/http/http.js'
 import type { Logger } from '../../infra/logging.js'
 import type { Registry } from '../../infra/metrics.js'
+import { countLockoutsInForce, readLockouts } from '../pin-lockouts-repository.js'
 import { readCompleteness } from './completeness-repository.js'
 import { dashboardView } from './dashboard-view.js'
 import { requireRole, sendMessage, sendPage } from './desk-context.js'
 import { createDeskMetrics } from './desk-metrics.js'
 import { deskCss } from './desk-templates.js'
 import { DESK_ROLES } from './desk-users.js'
+import { ENDED_LOCKOUTS_SHOWN, lockoutsView } from './lockouts-view.js'
 import { loginRoutes } from './login-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { loadSession, requireCsrfToken } from './session-middleware.js'
@@ -52,7 +54,13 @@ export function buildDesk(deps: DeskDeps): Desk {
   app.use(loginRoutes({ db, cache: deps.cache, sessions, metrics, clock, secureCookies: deps.secureCookies }))
 
   app.get('/', requireRole(...DESK_ROLES), async (_req, res) => {
-    sendPage(res, 200, 'dashboard', dashboardView(await readCompleteness(db), clock()))
+    const now = clock()
+    sendPage(res, 200, 'dashboard', dashboardView(await readCompleteness(db), await countLockoutsInForce(db, now), now))
+  })
+
+  app.get('/lockouts', requireRole(...DESK_ROLES), async (_req, res) => {
+    const now = clock()
+    sendPage(res, 200, 'lockouts', lockoutsView(await readLockouts(db, now, ENDED_LOCKOUTS_SHOWN), now))
   })
 
   app.use((_req, res) => {

@@ -34,7 +34,13 @@ export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown'
 }
 
-/** Renders `page` with the header's needs (the user, the session's CSRF token for the logout form). */
+/** The header's links, for a signed-in user. */
+const NAVIGATION: { page: DeskPage; href: string; label: string }[] = [
+  { page: 'dashboard', href: '/', label: 'Tableau de bord' },
+  { page: 'lockouts', href: '/lockouts', label: 'Blocages PIN' },
+]
+
+/** Renders `page` with the header's needs (the user, the links, the session's CSRF token for the logout form). */
 export function sendPage(res: Response, status: number, page: DeskPage, view: object): void {
   const user = userOf(res)
   res
@@ -45,6 +51,7 @@ export function sendPage(res: Response, status: number, page: DeskPage, view: ob
         ...view,
         csrfToken: sessionOf(res)?.csrfToken ?? '',
         user: user === undefined ? undefined : { displayName: user.displayName, roleLabel: ROLE_LABELS[user.role] },
+        nav: NAVIGATION.map((link) => ({ href: link.href, label: link.label, current: link.page === page })),
       }),
     )
 }

@@ -199,7 +199,7 @@ export function formRoutes(deps: FormRoutesDeps): Router {
       return send(res, 400, renderLogin(ctx, { code, ...(codeError ? { codeError } : {}), ...(pinError ? { pinError } : {}) }))
     }
     if (!deps.ready()) return message(req, res, 503, (l) => textsFor(l).notReady)
-    const verified = await deps.verifyStationPin(code, pin, `web:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`)
+    const verified = await deps.verifyStationPin(code, pin, `web:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`, 'form')
     if (!verified.ok) {
       logins.inc({ outcome: verified.reason === 'locked' ? 'locked' : 'wrong' })
       if (verified.reason === 'unknown-or-wrong') return send(res, 401, renderLogin(ctx, { code, problem: t.wrongPin }))

@@ -138,7 +138,7 @@ export function phoneRoutes(deps: PhoneRoutesDeps): Router {
       case 'turn':
         return result
       case 'verify-pin':
-        return withEffects(afterPinCheck(result.state, await verifyStationPin(result.code, result.pin, result.state.caller), sheetOf))
+        return withEffects(afterPinCheck(result.state, await verifyStationPin(result.code, result.pin, result.state.caller, 'phone'), sheetOf))
       case 'submit':
         return withEffects(afterSubmit(result.state, await submitSheet(result.state)))
       default: {

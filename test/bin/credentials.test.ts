@@ -11,6 +11,7 @@ import type { Bus } from '../../infra/bus/bus.js'
 import { openEmbeddedBus } from '../../infra/bus/embedded-bus.js'
 import { verifyPinHash } from '../../ingest/pin-hash.js'
 import { issueClientToken, issueCredentials } from '../../bin/credentials.js'
+import { decodeEntities } from '../helpers/form-client.js'
 import { smallElection } from '../fixtures/small-election.js'
 
 const ISSUED_AT = new Date('2027-03-01T09:00:00.000Z')
@@ -92,7 +93,8 @@ t.test('one printable sheet per commune, every station on it, names HTML-escaped
   const { bus, dir } = await openBus(t)
   const definition = smallElection()
   const out = join(dir, 'out')
-  const result = await issueCredentials({ bus, definition, outDir: out, phoneNumber: '01 23 45 67 89' })
+  const formUrl = 'https://resultats.example.org/saisie/'
+  const result = await issueCredentials({ bus, definition, outDir: out, phoneNumber: '01 23 45 67 89', formUrl })
   const communes = [...new Set(definition.stations.map((s) => s.commune))].sort()
   t.same((await readdir(join(out, 'sheets'))).sort(), communes.map((c) => `${c}.html`))
   t.equal(result.sheetPaths.length, communes.length)
@@ -108,12 +110,31 @@ t.test('one printable sheet per commune, every station on it, names HTML-escaped
       t.match(html, `<td class="secret">${row?.code}</td>`)
       t.match(html, `<td class="secret">${row?.pin}</td>`)
     }
-    t.match(html, 'Appelez le <strong>01 23 45 67 89</strong>')
+    t.equal(html.split('Appelez le <strong>01 23 45 67 89</strong>').length - 1, stations.length, 'each station’s page gives the number to call')
+    t.equal(
+      decodeEntities(html).split(`ouvrez <strong class="address">${formUrl}</strong>`).length - 1,
+      stations.length,
+      'and the web form’s address',
+    )
+    t.notMatch(html, 'Demandez à la préfecture', 'nothing left to ask for')
     t.match(html, 'page-break-after: always', 'print CSS: one station per page')
   }
   const paris = await readFile(join(out, 'sheets', '75056.html'), 'utf8')
   t.match(paris, 'Gymnase &quot;Jean Dame&quot;')
   t.notMatch(paris, 'Gymnase "Jean Dame"', 'no raw quote from a name reaches the HTML')
+})
+
+t.test('without the number or the address, the sheet says to ask the prefecture for them', async (t) => {
+  const { bus, dir } = await openBus(t)
+  const definition = smallElection()
+  const out = join(dir, 'out')
+  await issueCredentials({ bus, definition, outDir: out, stations: ['94080-0001'] })
+  const html = await readFile(join(out, 'sheets', '94080.html'), 'utf8')
+  const firstStep = (list: string) => new RegExp(`<ol class="${list}">\\s*<li>([^<]*)</li>`).exec(html)?.[1]
+  t.equal(firstStep('form-steps'), 'Demandez à la préfecture l’adresse du formulaire de saisie, puis ouvrez-la sur un téléphone ou un ordinateur.')
+  t.equal(firstStep('phone-steps'), 'Demandez à la préfecture le numéro à appeler, puis appelez-le.')
+  t.notMatch(html, 'Appelez le <strong>', 'no made-up number')
+  t.notMatch(html, 'class="address"', 'no made-up address')
 })
 
 t.test('re-issuing some stations keeps their codes, gives new PINs and a higher version', async (t) => {

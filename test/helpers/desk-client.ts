@@ -12,6 +12,7 @@ import { migrate } from '../../infra/db/migrate.js'
 import { openPgliteDb } from '../../infra/db/pglite-db.js'
 import { listen } from '../../infra/http/http.js'
 import { silentLogger } from '../../infra/logging.js'
+import { decodeEntities } from './form-client.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 
 export const TEST_NOW = new Date('2027-04-11T19:00:00.000Z')
@@ -89,16 +90,35 @@ export function dashboardRow(html: string, tableId: string, area: string): Recor
   return cells
 }
 
+/** The rows of the lockouts table `tableId` (lockouts-in-force, lockouts-ended): each cell by its data-field, as text. */
+export function lockoutRows(html: string, tableId: string): Record<string, string>[] | undefined {
+  const table = new RegExp(`<table class="lockouts" id="${tableId}">([\\s\\S]*?)</table>`).exec(html)?.[1]
+  if (table === undefined) return undefined
+  return [...table.matchAll(/<tr data-lockout="\d+" class="([a-z-]+)">([\s\S]*?)<\/tr>/g)].map((row) => {
+    const cells: Record<string, string> = { class: row[1] ?? '' }
+    for (const m of (row[2] ?? '').matchAll(/<td data-field="([^"]+)">([^<]*)<\/td>/g)) cells[m[1] ?? ''] = decodeEntities(m[2] ?? '')
+    return cells
+  })
+}
+
 export interface TestDesk {
   db: Db
   cache: Cache
   client(): DeskClient
   baseUrl: string
   addUser(username: string, role: string, password: string, displayName?: string): Promise<void>
+  /** Adds a user with this role (its name as username) and returns a browser signed in as them. */
+  signedIn(username: string, role: string): Promise<DeskClient>
 }
 
+/** The password of the users `signedIn` adds. */
+export const TEST_PASSWORD = 'correct horse battery staple'
+
 /** A migrated PGlite database (or `db`), a memory cache, and the desk listening on port 0. */
-export async function startTestDesk(t: Test, options: { db?: Db; cache?: Cache; secureCookies?: boolean } = {}): Promise<TestDesk> {
+export async function startTestDesk(
+  t: Test,
+  options: { db?: Db; cache?: Cache; secureCookies?: boolean; clock?: () => Date } = {},
+): Promise<TestDesk> {
   let db = options.db
   if (db === undefined) {
     const own = await openPgliteDb()
@@ -113,21 +133,29 @@ export async function startTestDesk(t: Test, options: { db?: Db; cache?: Cache; 
     cache,
     logger: silentLogger(),
     metrics: createMetricsRegistry(false),
-    clock: () => TEST_NOW,
+    clock: options.clock ?? (() => TEST_NOW),
     secureCookies: options.secureCookies ?? false,
   })
   const server = await listen(app, 0, '127.0.0.1')
   t.teardown(() => server.close())
   const baseUrl = `http://127.0.0.1:${server.port}`
   const usersDb = db
+  const addUser: TestDesk['addUser'] = async (username, role, password, displayName) => {
+    const added = await addDeskUser(usersDb, { username, role, password, displayName }, 'cli:test', TEST_NOW, FAST_SCRYPT)
+    if (!added.ok) throw new Error(added.problem)
+  }
   return {
     db,
     cache,
     baseUrl,
     client: () => new DeskClient(baseUrl),
-    async addUser(username, role, password, displayName) {
-      const added = await addDeskUser(usersDb, { username, role, password, displayName }, 'cli:test', TEST_NOW, FAST_SCRYPT)
-      if (!added.ok) throw new Error(added.problem)
+    addUser,
+    async signedIn(username, role) {
+      await addUser(username, role, TEST_PASSWORD)
+      const browser = new DeskClient(baseUrl)
+      const answer = await browser.login(username, TEST_PASSWORD)
+      if (answer.status !== 303) throw new Error(`${username} could not sign in: ${answer.status}`)
+      return browser
     },
   }
 }

@@ -25,7 +25,8 @@ interface Issued {
 
 interface Setup {
   bus: Bus
-  verify: VerifyStationPin
+  /** The verifier, as the phone channel calls it. */
+  verify(code: string, pin: string, caller: string): ReturnType<VerifyStationPin>
   advance(ms: number): void
   /** Issues (or re-issues) and waits until the verifier has read the records. */
   issue(stations?: string[]): Promise<Issued[]>
@@ -48,7 +49,7 @@ async function setup(t: Test): Promise<Setup> {
   let run = 0
   return {
     bus,
-    verify,
+    verify: (code, pin, caller) => verify(code, pin, caller, 'phone'),
     advance: (ms) => void (nowMs += ms),
     async issue(stations) {
       const outDir = join(dir, `issue-${run++}`)
@@ -112,6 +113,8 @@ t.test('5 wrong PINs lock the station code for 15 minutes, whoever calls; the de
       code: a.code,
       caller: '+33600000005',
       reason: 'station-code',
+      channel: 'phone',
+      attempts: 5,
       until: new Date(START_MS + 15 * MINUTE_MS).toISOString(),
       at: new Date(START_MS).toISOString(),
     },
@@ -155,7 +158,7 @@ t.test('20 wrong attempts from one caller lock the caller, and a right PIN does 
   t.same(await s.verify(b.code, b.pin, '+33611111111'), { ok: false, reason: 'locked', retryAfterSeconds: 900 }, 'the caller is locked out of every station')
   t.equal((await s.verify(b.code, b.pin, '+33622222222')).ok, true, 'another caller is not')
   const lockouts = await s.lockouts()
-  t.same(lockouts.map((l) => [l.reason, l.caller]), [['caller', '+33611111111']])
+  t.same(lockouts.map((l) => [l.reason, l.caller, l.attempts]), [['caller', '+33611111111', 20]], 'the 20 wrong attempts, the right one not among them')
   s.advance(15 * MINUTE_MS)
   t.equal((await s.verify(b.code, b.pin, '+33611111111')).ok, true, 'the caller lock expires')
 })

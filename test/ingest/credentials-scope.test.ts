@@ -126,6 +126,6 @@ t.test('buildIngest exposes the station PIN verifier over the credentials it fol
     csv = await readFile(join(out, 'credentials.csv'), 'utf8')
   })
   const s3 = csv.split('\r\n').find((line) => line.startsWith('C2;S3;'))?.split(';')
-  t.same(await h.ingest.verifyStationPin(s3?.[3] ?? '', s3?.[4] ?? '', '+33600000000'), { ok: true, electionId: 'e2024', stationId: 'S3' })
-  t.same(await h.ingest.verifyStationPin(s3?.[3] ?? '', '000000', '+33600000000'), { ok: false, reason: 'unknown-or-wrong' })
+  t.same(await h.ingest.verifyStationPin(s3?.[3] ?? '', s3?.[4] ?? '', '+33600000000', 'phone'), { ok: true, electionId: 'e2024', stationId: 'S3' })
+  t.same(await h.ingest.verifyStationPin(s3?.[3] ?? '', '000000', '+33600000000', 'phone'), { ok: false, reason: 'unknown-or-wrong' })
 })

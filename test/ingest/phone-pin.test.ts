@@ -37,7 +37,7 @@ t.test('a wrong PIN is asked again, code first; the fifth locks the station code
   const sub = await h.bus.subscribe({ topic: TOPICS.security, handle: async (records) => void lockouts.push(...records.map((r) => LockoutSchema.parse(JSON.parse(r.value)))) })
   await sub.caughtUp()
   await sub.stop()
-  t.match(lockouts, [{ type: 'lockout', electionId: 'e2024', stationId: 'S3', code, caller: '+33611111111', reason: 'station-code' }], 'the desk sees the lock')
+  t.match(lockouts, [{ type: 'lockout', electionId: 'e2024', stationId: 'S3', code, caller: '+33611111111', reason: 'station-code', channel: 'phone', attempts: 5 }], 'the desk sees the lock')
   t.same(await h.returnsOnBus(), [])
 })
 

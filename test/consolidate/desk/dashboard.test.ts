@@ -6,14 +6,11 @@ import { cleanCounts, smallElection } from '../../fixtures/small-election.js'
 import { openHarness, produceDefinition, produceReturns, smallReturn, stationState } from '../../fixtures/consolidation-harness.js'
 import { dashboardRow, startTestDesk } from '../../helpers/desk-client.js'
 
-const PASSWORD = 'correct horse battery staple'
 const pct = (text: string) => `${text}\u00a0%`
 
 t.test('with no election loaded the dashboard says so', async (t) => {
   const desk = await startTestDesk(t)
-  await desk.addUser('alice', 'operator', PASSWORD)
-  const browser = desk.client()
-  await browser.login('alice', PASSWORD)
+  const browser = await desk.signedIn('alice', 'operator')
   const page = await browser.get('/')
   t.equal(page.status, 200)
   t.match(page.text, 'Aucune élection n’est chargée.')
@@ -54,9 +51,7 @@ t.test('completeness by département and overall, from the consolidated station 
   )
 
   const desk = await startTestDesk(t, { db: h.db })
-  await desk.addUser('alice', 'operator', PASSWORD)
-  const browser = desk.client()
-  await browser.login('alice', PASSWORD)
+  const browser = await desk.signedIn('alice', 'operator')
   const page = await browser.get('/')
   t.equal(page.status, 200)
   t.match(page.text, '<h2>Élection présidentielle 2027, 1er tour</h2>')

@@ -16,10 +16,10 @@ import { connectPostgresDb } from '../../../infra/db/postgres-db.js'
 import { setupRoles } from '../../../infra/db/roles.js'
 import { silentLogger } from '../../../infra/logging.js'
 import { createMetricsRegistry } from '../../../infra/metrics.js'
-import { produceDefinition, produceReturns, smallReturn } from '../../fixtures/consolidation-harness.js'
+import { produceDefinition, produceLockouts, produceReturns, smallReturn } from '../../fixtures/consolidation-harness.js'
 import { cleanCounts, smallElection } from '../../fixtures/small-election.js'
 import { realService, uniqueName } from '../../helpers/real-services.js'
-import { dashboardRow, FAST_SCRYPT, problemOf, startTestDesk, TEST_NOW } from '../../helpers/desk-client.js'
+import { dashboardRow, FAST_SCRYPT, lockoutRows, problemOf, startTestDesk, TEST_NOW } from '../../helpers/desk-client.js'
 
 const PASSWORD = 'correct horse battery staple'
 
@@ -62,6 +62,10 @@ t.test('the desk on PostgreSQL as its own role, with sessions and lockouts in Re
   await produceDefinition(bus, def)
   const paris = def.stations.filter((s) => s.commune === '75056')
   await produceReturns(bus, paris.slice(0, 2).map((s, i) => smallReturn(s.id, cleanCounts(s, i + 1))))
+  // A PIN lock, stored and audited by the consolidate role; the desk role must be able to read it.
+  const until = new Date(TEST_NOW.getTime() + 10 * 60_000).toISOString()
+  const lock = { type: 'lockout' as const, electionId: def.election.id, stationId: paris[0]?.id, code: '41234567', caller: '+33611111111', reason: 'station-code' as const, until, at: TEST_NOW.toISOString() }
+  await produceLockouts(bus, [lock])
   await consolidator.caughtUp()
 
   const keyPrefix = `${name}:`
@@ -91,6 +95,9 @@ t.test('the desk on PostgreSQL as its own role, with sessions and lockouts in Re
   t.match(dashboardRow(page.text, `departements-${def.election.id}`, '75'), { stations: '3', reported: '2', validated: '2', published: '2' })
   t.match(dashboardRow(page.text, `overall-${def.election.id}`, 'all'), { stations: '9', reported: '2', validated: '2' })
   t.ok((await redis.keys(`${keyPrefix}desk:session:*`)).length > 0, 'the session is a Redis key under this run\'s prefix')
+  const lockouts = await browser.get('/lockouts')
+  t.equal(lockouts.status, 200, 'the desk role reads pin_lockouts')
+  t.match(lockoutRows(lockouts.text, 'lockouts-in-force'), [{ locked: 'code 41234567', caller: '+33611111111' }])
 
   // Her login cleared her earlier failure: five more lock her username.
   for (let i = 0; i < 5; i++) await desk.client().login('alice', `wrong ${i}`)
@@ -104,11 +111,12 @@ t.test('the desk on PostgreSQL as its own role, with sessions and lockouts in Re
   // Writers on several connections of the desk's pool take turns on the chain.
   await Promise.all(Array.from({ length: 8 }, (_, i) => appendAudit(deskDb, { actor: `writer${i}`, event: 'desk.login', detail: { i } }, TEST_NOW)))
   const events = await deskDb.query<{ actor: string; event: string }>('SELECT actor, event FROM audit_log ORDER BY seq')
-  t.same(events.rows.slice(0, 3), [
+  t.same(events.rows.slice(0, 4), [
+    { actor: 'service:ingest', event: 'security.pin-lockout' },
     { actor: 'cli:test', event: 'user.added' },
     { actor: 'anonymous', event: 'desk.login-failed' },
     { actor: 'alice', event: 'desk.login' },
   ])
-  t.same(events.rows.slice(3, 10).map((e) => e.event), [...Array.from({ length: 6 }, () => 'desk.login-failed'), 'desk.logout'])
-  t.same(await verifyAudit(deskDb), { ok: true, entries: 18 }, 'the chain holds: 10 entries from the desk, 8 concurrent ones')
+  t.same(events.rows.slice(4, 11).map((e) => e.event), [...Array.from({ length: 6 }, () => 'desk.login-failed'), 'desk.logout'])
+  t.same(await verifyAudit(deskDb), { ok: true, entries: 19 }, 'the chain holds: the lock, 10 entries from the desk, 8 concurrent ones')
 })
