@@ -7,7 +7,9 @@
 // usage: eval "$(ops/stack up)"; npx tsx bench/ingest-throughput.ts [REQUESTS] [CONNECTIONS] [FILE]
 // Reads TEST_KAFKA_BROKERS, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_S3_ENDPOINT; makes its own
 // topics, key prefix and database, removed at the end. The rate limits are raised for the run
-// (they are still counted in Redis on every request, as in production).
+// (they are still counted in Redis on every request, as in production). A third line runs the
+// same ingest with its in-process memory cache (REDIS_URL unset: one replica only), to show what
+// the Redis round trips (rate limits, idempotency claims) cost.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,7 +34,7 @@ function need(name: string): string {
 
 const imported = await readResultsFile(file)
 const items = replayItems(imported.definition, imported.returns)
-if (items.length < WARM_UP + requests) throw new Error(`the file has ${items.length} returns; at most ${items.length - WARM_UP} requests`)
+if (items.length < 2 * (WARM_UP + requests)) throw new Error(`the file has ${items.length} returns; at most ${items.length / 2 - WARM_UP} requests`)
 
 const work = mkdtempSync(join(tmpdir(), 'bench-ingest-'))
 const cleanups: (() => Promise<void> | void)[] = []
@@ -64,7 +66,7 @@ try {
     teardown,
     'benchingest',
   )
-  const env = { ...d.env, INGEST_RATE_PER_CLIENT: '1000000', INGEST_RATE_PER_ADDRESS: '1000000', LOG_LEVEL: 'warn' }
+  const env: Record<string, string> = { ...d.env, INGEST_RATE_PER_CLIENT: '1000000', INGEST_RATE_PER_ADDRESS: '1000000', LOG_LEVEL: 'warn' }
   const load = await startElections(['election', 'load', file], env).done
   if (load.code !== 0) throw new Error(`election load failed:\n${load.stderr}`)
   const ingest = await startService(d, 'ingest', env, 120_000)
@@ -79,11 +81,23 @@ try {
   const measured = await runLoad({ baseUrl: ingest.url, requests, connections, request: (i) => ingestRequest(WARM_UP + i) })
   await ingest.stop()
 
+  // The same on the memory cache, with the next stations of the file (new returns again).
+  const { REDIS_URL: _redis, REDIS_KEY_PREFIX: _prefix, ...memoryEnv } = env
+  const ingestMemory = await startService(d, 'ingest', memoryEnv, 120_000)
+  if (!ingestMemory.url) throw new Error('ingest printed no URL')
+  const offset = WARM_UP + requests
+  await runLoad({ baseUrl: ingestMemory.url, requests: WARM_UP, connections, request: (i) => ingestRequest(offset + i) })
+  const measuredMemory = await runLoad({ baseUrl: ingestMemory.url, requests, connections, request: (i) => ingestRequest(offset + WARM_UP + i) })
+  await ingestMemory.stop()
+
   console.log(`${requests} POST /v1/returns after ${WARM_UP} to warm up, ${connections} connections, keep-alive`)
   console.log(formatLoad('bare express (no work, baseline)', baseline))
   console.log(formatLoad('ingest on Kafka + Redis', measured))
-  console.log(`ingest / bare: ${((measured.perSecond / baseline.perSecond) * 100).toFixed(0)} % of the throughput`)
-  if ((measured.byStatus[202] ?? 0) !== requests) console.log(`NOT every request was accepted: ${JSON.stringify(measured.byStatus)}`)
+  console.log(formatLoad('ingest on Kafka + memory cache', measuredMemory))
+  console.log(`ingest / bare: ${((measured.perSecond / baseline.perSecond) * 100).toFixed(0)} % of the throughput (memory cache: ${((measuredMemory.perSecond / baseline.perSecond) * 100).toFixed(0)} %)`)
+  for (const [name, r] of [['Redis', measured], ['memory cache', measuredMemory]] as const) {
+    if ((r.byStatus[202] ?? 0) !== requests) console.log(`NOT every request was accepted (${name}): ${JSON.stringify(r.byStatus)}`)
+  }
 } finally {
   for (const fn of cleanups.reverse()) await fn()
   rmSync(work, { recursive: true, force: true })
