@@ -96,7 +96,11 @@ for (const javaScriptEnabled of browser ? [false, true] : []) {
     await signIn(page, h, 'S3')
     await fill(page, { 'f-pres-voters': '300', 'f-pres-blank': '4', 'f-pres-invalid': '6', 'f-pres-votes-ALICE': '170', 'f-pres-votes-BOB': '120' })
     await Promise.all([page.waitForURL('**/saisie/verification'), page.getByRole('button', { name: 'Vérifier les chiffres' }).click()])
-    await Promise.all([page.waitForURL('**/saisie/recepisse'), page.getByRole('button', { name: 'Confirmer et envoyer' }).dblclick()])
+    // The browser sends both posts and may abandon the first navigation for the second (then
+    // waitForURL fails with ERR_ABORTED): wait for the page it ends on, whichever post led there.
+    await page.getByRole('button', { name: 'Confirmer et envoyer' }).dblclick()
+    await page.locator('.receipt-number').first().waitFor()
+    t.match(page.url(), /\/saisie\/recepisse$/, 'the page ends on the receipt')
     const onBus = await busCounts(h)
     t.equal(onBus.length, 1, 'one return')
     t.same(await page.locator('.receipt-number').allInnerTexts(), [onBus[0]?.receipt])
