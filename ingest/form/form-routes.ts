@@ -29,7 +29,7 @@ import { formatBytes, parseLang, textsFor, type Lang } from './form-text.js'
 import { formCss, renderConfirm, renderLogin, renderMessage, renderReceipt, renderSheet, type PageContext } from './form-views.js'
 import { readMultipartForm } from './multipart-form.js'
 import { readSheetEntry, valuesOfCounts } from './sheet-entry.js'
-import { tallySheetOf, type TallySheet } from './tally-sheet.js'
+import { tallySheetOf, type TallySheet } from '../tally-sheet.js'
 
 export interface FormOptions {
   /** Secure cookies and HSTS: keep true unless the form is reached over plain HTTP (tests, a LAN). */

@@ -10,7 +10,7 @@ import type { AttachedScan, FormSession } from './form-session.js'
 import { FORM_PATH } from './form-session.js'
 import { formatBytes, formatDateTime, formatNumber, formatTime, LANGS, textsFor, type Lang } from './form-text.js'
 import type { FigureProblem } from './sheet-entry.js'
-import type { SheetFigure, TallySheet } from './tally-sheet.js'
+import type { SheetFigure, TallySheet } from '../tally-sheet.js'
 
 const TEMPLATE_DIR = new URL('./templates/', import.meta.url)
 const PAGES = ['login', 'sheet', 'confirm', 'receipt', 'message'] as const

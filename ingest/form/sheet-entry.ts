@@ -4,7 +4,7 @@
 // that does not add up is still a real sheet, so it is shown back for checking on the
 // confirmation page and goes to the desk if confirmed (consolidation's coded checks).
 import type { Counts } from '../../core/schemas.js'
-import type { TallySheet } from './tally-sheet.js'
+import type { TallySheet } from '../tally-sheet.js'
 
 export type FigureProblem =
   | { code: 'missing' }

@@ -1,10 +1,12 @@
-// The tally sheet of one station as the IVR walks it: for each contest the station votes in,
-// voters, blank, invalid, then each candidate in ballot order; and the counts a finished walk
-// gives. Registered voters come from the station's reference (they are printed on the roll, not
-// counted on the night) and valid votes are the sum of the candidates' votes: the IVR asks for
-// nothing twice. Whether the figures add up is for consolidation's checks, not for the keypad.
+// The tally sheet of one station as the IVR walks it, built from the sheet the web form shows
+// (`../tally-sheet.ts`): for each contest the station votes in, voters, blank, invalid, then each
+// candidate in ballot order; and the counts a finished walk gives. Registered voters come from the
+// station's reference (they are printed on the roll, not counted on the night) and valid votes are
+// the sum of the candidates' votes: the IVR asks for nothing twice. Whether the figures add up is
+// for consolidation's checks, not for the keypad.
 import { z } from 'zod'
 import { CodeSchema, type Counts, type ElectionDefinition } from '../../core/schemas.js'
+import { tallySheetOf } from '../tally-sheet.js'
 
 const FieldLineSchema = z.object({
   contest: z.number().int().nonnegative(),
@@ -33,23 +35,22 @@ export type StationSheet = z.infer<typeof StationSheetSchema>
 
 /** The sheet of `stationId`, or undefined when the definition lacks the station or any contest for it. */
 export function stationSheet(definition: ElectionDefinition, stationId: string): StationSheet | undefined {
-  const station = definition.stations.find((s) => s.id === stationId)
-  if (!station) return undefined
-  const contests = definition.election.contests.filter((c) => c.stationIds === undefined || c.stationIds.includes(stationId))
-  if (contests.length === 0) return undefined
-  const lines: SheetLine[] = []
-  contests.forEach((contest, index) => {
-    for (const field of ['voters', 'blank', 'invalid'] as const) lines.push({ contest: index, field })
-    const candidates = [...contest.candidates].sort((a, b) => a.ballot - b.ballot)
-    for (const c of candidates) lines.push({ contest: index, field: 'votes', candidateId: c.id, ballot: c.ballot, name: c.name })
-  })
+  const sheet = tallySheetOf(definition, stationId)
+  if (!sheet || sheet.contests.length === 0) return undefined
+  const lines: SheetLine[] = sheet.contests.flatMap(({ figures }, contest) =>
+    figures.map((f): SheetLine => {
+      if (f.kind !== 'candidate') return { contest, field: f.kind }
+      if (!f.candidate) throw new Error(`sheet figure ${f.name} has no candidate`)
+      return { contest, field: 'votes', candidateId: f.candidate.id, ballot: f.candidate.ballot, name: f.candidate.name }
+    }),
+  )
   return {
-    electionId: definition.election.id,
-    electionName: definition.election.name,
-    stationId: station.id,
-    stationName: station.name,
-    registered: station.registered,
-    contests: contests.map((c) => ({ id: c.id, name: c.name })),
+    electionId: sheet.electionId,
+    electionName: sheet.electionName,
+    stationId: sheet.station.id,
+    stationName: sheet.station.name,
+    registered: sheet.station.registered,
+    contests: sheet.contests.map(({ contest }) => ({ id: contest.id, name: contest.name })),
     lines,
   }
 }

@@ -68,3 +68,18 @@ export function recordingPurger(): RecordingPurger {
     },
   }
 }
+
+/** `inner`, except that the first put of `key` fails (a full disk, an S3 error) and later ones succeed. */
+export function failingOnce(inner: Storage, key: string): Storage {
+  let failNext = true
+  return {
+    ...inner,
+    async put(k, body, meta) {
+      if (k === key && failNext) {
+        failNext = false
+        throw new Error('disk full')
+      }
+      await inner.put(k, body, meta)
+    },
+  }
+}

@@ -9,12 +9,11 @@ import type { Cache } from '../../infra/cache/cache.js'
 import { createMemoryCache } from '../../infra/cache/memory-cache.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry, type Registry } from '../../infra/metrics.js'
-import type { Storage } from '../../infra/storage/storage.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { sitePathsOf } from '../../publish/purge-queue.js'
 import { smallElection, smallStationResult } from '../fixtures/small-election.js'
 import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
-import { memoryStorage, recordingPurger, type MemoryStorage, type RecordingPurger } from '../helpers/recording-outputs.js'
+import { failingOnce, memoryStorage, recordingPurger, type MemoryStorage, type RecordingPurger } from '../helpers/recording-outputs.js'
 
 const def = smallElection()
 const stationById = (id: string): Station => {
@@ -179,17 +178,7 @@ t.test('a failed purge is logged, counted and its paths go with the next cycle',
 t.test('a failed write records no digest for the file, and what was written is still purged', async (t) => {
   const bus = await busWithResults(t)
   const inner = memoryStorage()
-  let failNext = true
-  const storage: Storage = {
-    ...inner,
-    async put(key, body, meta) {
-      if (key === 'departement/94/index.html' && failNext) {
-        failNext = false
-        throw new Error('disk full')
-      }
-      await inner.put(key, body, meta)
-    },
-  }
+  const storage = failingOnce(inner, 'departement/94/index.html')
   const purger = recordingPurger()
   const publisher = buildPublisher({ bus, storage, purger, logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: 3_600_000 })
   await publisher.start()

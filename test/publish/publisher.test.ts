@@ -7,10 +7,10 @@ import type { Station, StationResult } from '../../core/schemas.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 import { createFsStorage } from '../../infra/storage/fs-storage.js'
-import type { Storage } from '../../infra/storage/storage.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { cleanCounts, smallElection, smallStationResult, SMALL_CANDIDATE_IDS } from '../fixtures/small-election.js'
 import { openTestBus, produceDefinition, produceResults, readJson, readText, readTree, startPublisher } from '../helpers/publisher-harness.js'
+import { failingOnce } from '../helpers/recording-outputs.js'
 
 const def = smallElection()
 const stations = def.stations
@@ -372,17 +372,7 @@ t.test('a failed write fails the cycle; the next cycle writes the same areas aga
   const dir = t.testdir()
   const bus = await openTestBus(t, join(dir, 'bus'))
   const inner = createFsStorage(join(dir, 'out'))
-  let failNext = true
-  const storage: Storage = {
-    ...inner,
-    async put(key, body, meta) {
-      if (key === 'departement/94/index.html' && failNext) {
-        failNext = false
-        throw new Error('disk full')
-      }
-      await inner.put(key, body, meta)
-    },
-  }
+  const storage = failingOnce(inner, 'departement/94/index.html')
   const registry = createMetricsRegistry(false)
   const publisher = buildPublisher({ bus, storage, logger: silentLogger(), metrics: registry, intervalMs: 3_600_000 })
   await publisher.start()

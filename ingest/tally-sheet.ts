@@ -1,8 +1,8 @@
 // A station's tally sheet (procès-verbal) as the official has it in front of them: for each
 // contest the station votes in, in the definition's order, the voters, blank and invalid ballots,
-// then each candidate by ballot number. Built from the loaded definition; the per-election index
+// then each candidate by ballot number. Shared by the web form and the phone; built from the loaded definition; the per-election index
 // (station and commune by id) is made once per definition, not once per request.
-import type { Candidate, Contest, ElectionDefinition, Station } from '../../core/schemas.js'
+import type { Candidate, Contest, ElectionDefinition, Station } from '../core/schemas.js'
 
 export type FigureKind = 'voters' | 'blank' | 'invalid' | 'candidate'
 
