@@ -81,6 +81,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
         firstAdmin = admin
       }
       const desk = newDesk(config, logger, { db: deskDb, cache, metrics: createMetricsRegistry(false) })
+      resources.defer('desk', () => desk.close())
       const server = resources.add('desk server', await listen(desk.app, config.ports.desk, config.host))
       deskUrl = `http://${config.host}:${server.port}/`
     }

@@ -13,6 +13,10 @@ import { dashboardView } from './dashboard-view.js'
 import { requireRole, sendMessage, sendPage } from './desk-context.js'
 import { createDeskMetrics } from './desk-metrics.js'
 import { deskCss } from './desk-templates.js'
+import { deskListsRoutes, LIVE } from './desk-lists-routes.js'
+import { createLiveFeed } from './live-feed.js'
+import { liveRoutes } from './live-routes.js'
+import type { ReadCorrectionsAwaitingApproval } from './review-queue-repository.js'
 import { DESK_ROLES } from './desk-users.js'
 import { ENDED_LOCKOUTS_SHOWN, lockoutsView } from './lockouts-view.js'
 import { loginRoutes } from './login-routes.js'
@@ -28,10 +32,19 @@ export interface DeskDeps {
   clock?: () => Date
   /** Mark cookies Secure and send HSTS: true whenever the desk is reached over HTTPS. */
   secureCookies: boolean
+  /** How often the live figures poll the database while a page listens (GET /events); 2 s by default. */
+  liveIntervalMs?: number
+  /**
+   * Hook for the review queue's section of corrections awaiting a second supervisor, for the
+   * station actions to provide once they keep corrections; without it the section is not shown.
+   */
+  correctionsAwaitingApproval?: ReadCorrectionsAwaitingApproval
 }
 
 export interface Desk {
   app: Express
+  /** Stops the live figures' poller (the caller closes the listener first). */
+  close(): Promise<void>
 }
 
 /** Form bodies here are a few fields. */
@@ -43,11 +56,14 @@ export function buildDesk(deps: DeskDeps): Desk {
   const metrics = createDeskMetrics(deps.metrics)
   const sessions = createSessionStore(deps.cache)
 
+  const live = createLiveFeed({ db, clock, logger, ...(deps.liveIntervalMs === undefined ? {} : { intervalMs: deps.liveIntervalMs }) })
+
   const app = createApp(deps.metrics)
   app.use(securityHeaders(deps.secureCookies))
   app.get('/desk.css', (_req, res) => {
     res.type('css').send(deskCss())
   })
+  app.use(liveRoutes(live))
   app.use(express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 20 }))
   app.use(loadSession(sessions, db))
   app.use(requireCsrfToken(metrics, logger))
@@ -55,8 +71,9 @@ export function buildDesk(deps: DeskDeps): Desk {
 
   app.get('/', requireRole(...DESK_ROLES), async (_req, res) => {
     const now = clock()
-    sendPage(res, 200, 'dashboard', dashboardView(await readCompleteness(db), await countLockoutsInForce(db, now), now))
+    sendPage(res, 200, 'dashboard', { ...dashboardView(await readCompleteness(db), await countLockoutsInForce(db, now), now), live: LIVE })
   })
+  app.use(deskListsRoutes({ db, clock, correctionsAwaitingApproval: deps.correctionsAwaitingApproval }))
 
   app.get('/lockouts', requireRole(...DESK_ROLES), async (_req, res) => {
     const now = clock()
@@ -77,5 +94,5 @@ export function buildDesk(deps: DeskDeps): Desk {
     logger.error({ err, method: req.method, path: req.path }, 'desk: request failed')
     sendMessage(res, 500, 'Erreur', 'Le bureau des résultats n’a pas pu répondre. Réessayez ; si cela persiste, prévenez l’équipe technique.')
   })
-  return { app }
+  return { app, close: async () => live.close() }
 }
