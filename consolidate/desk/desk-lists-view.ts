@@ -46,7 +46,12 @@ function pagination(path: string, params: Record<string, string | undefined>, of
   const previous: PageLink | undefined = page > 1 ? { href: href(page - 1), label: 'Page précédente' } : undefined
   const next: PageLink | undefined = page < pages ? { href: href(page + 1), label: 'Page suivante' } : undefined
   return {
-    range: total === 0 ? 'aucun' : `${formatCountFr(offset + 1)} à ${formatCountFr(offset + shown)} sur ${formatCountFr(total)}`,
+    range:
+      total === 0
+        ? 'aucun'
+        : shown === 0
+          ? `rien sur cette page (${formatCountFr(total)} en tout)`
+          : `${formatCountFr(offset + 1)} à ${formatCountFr(offset + shown)} sur ${formatCountFr(total)}`,
     pageLabel: `page ${page} sur ${pages}`,
     previous,
     next,
