@@ -15,7 +15,7 @@ import { createDeskMetrics } from './desk-metrics.js'
 import { deskCss } from './desk-templates.js'
 import { deskListsRoutes, LIVE } from './desk-lists-routes.js'
 import { createLiveFeed } from './live-feed.js'
-import { liveRoutes } from './live-routes.js'
+import { liveRoutes, sendLiveScript } from './live-routes.js'
 import type { ReadCorrectionsAwaitingApproval } from './review-queue-repository.js'
 import { DESK_ROLES } from './desk-users.js'
 import { ENDED_LOCKOUTS_SHOWN, lockoutsView } from './lockouts-view.js'
@@ -63,10 +63,11 @@ export function buildDesk(deps: DeskDeps): Desk {
   app.get('/desk.css', (_req, res) => {
     res.type('css').send(deskCss())
   })
-  app.use(liveRoutes(live))
+  app.get('/desk-live.js', sendLiveScript)
   app.use(express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 20 }))
   app.use(loadSession(sessions, db))
   app.use(requireCsrfToken(metrics, logger))
+  app.use(liveRoutes(live))
   app.use(loginRoutes({ db, cache: deps.cache, sessions, metrics, clock, secureCookies: deps.secureCookies }))
 
   app.get('/', requireRole(...DESK_ROLES), async (_req, res) => {

@@ -30,7 +30,7 @@ t.test('chase list: stations with no return, biggest roll first, with their cont
   const page = await browser.get('/chase')
   t.equal(page.status, 200)
   t.match(page.text, 'Bureaux fermés depuis 1 h 00 min.', 'polls closed at 18:00Z, the desk’s clock says 19:00Z')
-  t.match(page.text, '<strong data-live="chase-total">2</strong> bureau(x) sans aucune remontée')
+  t.match(page.text, '<strong>2</strong> bureau(x) sans aucune remontée')
   const rows = listRows(page.text, 'chase', 'station')
   t.same(
     rows.map((r) => [r.station, r.registered, r['since-close'], r.contact, r.phone, r.departement, r.commune]),
