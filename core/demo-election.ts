@@ -175,7 +175,7 @@ function apportion(total: number, weights: readonly number[]): number[] {
 }
 
 /** A small, well-known 32-bit generator: deterministic across platforms, unlike Math.random. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
