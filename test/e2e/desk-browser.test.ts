@@ -83,6 +83,11 @@ t.test('JavaScript enabled: the dashboard counts move while a replay runs, witho
   t.equal(await reported.innerText(), '0', 'nothing reported before the replay')
   // Set on this document: a reload would lose it.
   await page.evaluate(() => Object.assign(globalThis, { stillTheSamePage: true }))
+  // The chase list, open in another tab of the same session: it cannot be patched row by row.
+  const chase = await page.context().newPage()
+  await chase.goto(`${desk.baseUrl}/chase`)
+  t.equal(await chase.locator('#live-stale').isVisible(), false, 'the chase list is up to date when it opens')
+  const asOf = await chase.locator('[data-live="as-of"]').innerText()
 
   const seen = new Set<string>()
   const watching = (async () => {
@@ -103,4 +108,7 @@ t.test('JavaScript enabled: the dashboard counts move while a replay runs, witho
   const published = page.locator(`#overall-${electionId} tr[data-area="all"] td[data-field="published"]`)
   await published.filter({ hasText: new RegExp(`^${items.length}$`) }).waitFor({ timeout: 10_000 })
   t.pass('and every station published, shown once the relay marked them')
+  await chase.locator('#live-stale').waitFor({ state: 'visible', timeout: 10_000 })
+  t.pass('the chase list says it is out of date')
+  t.equal(await chase.locator('[data-live="as-of"]').innerText(), asOf, 'and keeps the time of its own rows')
 })

@@ -10,7 +10,6 @@
   source.addEventListener('figures', function (event) {
     var figures = JSON.parse(event.data)
     if (firstVersion === undefined) firstVersion = figures.version
-    var patched = 0
     Object.keys(figures.cells).forEach(function (key) {
       var text = figures.cells[key]
       var parts = key.split('|')
@@ -22,16 +21,16 @@
       } else {
         cell = document.querySelector('[data-live="' + CSS.escape(key) + '"]')
       }
-      if (cell && cell.textContent !== text) {
-        cell.textContent = text
-        patched++
-      }
+      if (cell && cell.textContent !== text) cell.textContent = text
     })
+    // A list is not patched row by row: it keeps its own time and says when it is out of date.
+    var stale = document.getElementById('live-stale')
+    if (stale) {
+      if (figures.version !== firstVersion) stale.hidden = false
+      return
+    }
     document.querySelectorAll('[data-live="as-of"]').forEach(function (el) {
       el.textContent = figures.asOf
     })
-    var stale = document.getElementById('live-stale')
-    if (stale && figures.version !== firstVersion) stale.hidden = false
-    document.documentElement.setAttribute('data-live-updates', String((Number(document.documentElement.getAttribute('data-live-updates')) || 0) + (patched > 0 ? 1 : 0)))
   })
 })()
