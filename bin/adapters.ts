@@ -7,6 +7,7 @@ import type { Logger } from '../infra/logging.js'
 import type { Bus, TopicSpec } from '../infra/bus/bus.js'
 import { openEmbeddedBus } from '../infra/bus/embedded-bus.js'
 import { openKafkaBus } from '../infra/bus/kafka-bus.js'
+import { topicsOf } from '../infra/bus/kafka-access.js'
 import type { Db } from '../infra/db/db.js'
 import { openPgliteDb } from '../infra/db/pglite-db.js'
 import { connectPostgresDb } from '../infra/db/postgres-db.js'
@@ -69,10 +70,14 @@ export async function openBus(config: Config, logger: Logger, service: ServiceNa
       topicPrefix: kafka.topicPrefix,
       replicationFactor: kafka.replicationFactor,
       logger,
+      ...(kafka.sasl === undefined ? {} : { sasl: kafka.sasl }),
     }),
   )
+  // A service checks (and creates) only the topics it may touch: with SASL users and ACLs
+  // (infra/bus/kafka-access.ts) it can see no other.
+  const wanted: readonly string[] = service === 'ingest' || service === 'consolidate' || service === 'publish' ? topicsOf(service) : Object.values(TOPICS)
   try {
-    await bus.ensureTopics(topicSpecs(config.kafka.partitions))
+    await bus.ensureTopics(topicSpecs(config.kafka.partitions).filter((spec) => wanted.includes(spec.name)))
   } catch (err) {
     await bus.close()
     throw err

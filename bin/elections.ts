@@ -15,6 +15,7 @@ import { auditVerify, userAdd, userDisable } from './users.js'
 import { withAdminDb } from './desk-admin.js'
 import { runCredentialsIssue, runClientToken, sheetChannelsProblem } from './credentials-command.js'
 import { runPhone } from './phone.js'
+import { runKafkaAcls } from './kafka-acls.js'
 
 const USAGE = `usage: elections <command> [options]
 
@@ -43,6 +44,8 @@ commands:
   user add NAME --role R [--name N]  add a desk user (operator, supervisor, admin); password on stdin
   user disable NAME                disable a desk user
   audit verify                     check the audit log's hash chain; names the first broken entry
+  kafka acls                       grant each service's Kafka user its topics (as the administrator;
+                                   KAFKA_BROKERS, KAFKA_SASL_USERNAME/PASSWORD, KAFKA_TOPIC_PREFIX)
   db migrate                       apply the database migrations (DATABASE_URL)
   db setup [ADMIN_URL]             create the database roles (run once, as a PostgreSQL superuser)
   help                             this text
@@ -178,6 +181,10 @@ async function main(argv: string[]): Promise<number> {
       }
       if (sub === 'disable') return withAdminDb(config, logger, (db) => userDisable(db, username))
       throw new UsageError('user takes a sub-command: add or disable')
+    }
+    case 'kafka': {
+      if (rest[0] !== 'acls' || rest.length > 1) throw new UsageError('kafka takes a sub-command: acls')
+      return runKafkaAcls(loadConfig(), (line) => process.stdout.write(`${line}\n`))
     }
     case 'audit': {
       if (rest[0] !== 'verify' || rest.length > 1) throw new UsageError('audit takes a sub-command: verify')
