@@ -1,6 +1,7 @@
 // The results desk, built from its parts: an express app on the consolidation database (the
-// desk role: it reads, and writes only audit entries) and the Cache (sessions, lockouts). The
-// caller (bin/, a test) owns the database, the cache and the HTTP listener.
+// desk role: it reads, and writes only audit entries and its decisions on stations) and the
+// Cache (sessions, lockouts). The caller (bin/, a test) owns the database, the cache and the
+// HTTP listener.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { Cache } from '../../infra/cache/cache.js'
 import type { Db } from '../../infra/db/db.js'
