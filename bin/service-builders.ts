@@ -50,6 +50,15 @@ export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cach
   })
 }
 
-export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cache; metrics: Registry }) {
-  return buildDesk({ db: r.db, cache: r.cache, logger: logger.child({ service: 'desk' }), metrics: r.metrics, secureCookies: config.deskSecureCookies })
+export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cache; metrics: Registry; onResultsWritten?: () => void }) {
+  return buildDesk({
+    db: r.db,
+    cache: r.cache,
+    logger: logger.child({ service: 'desk' }),
+    metrics: r.metrics,
+    secureCookies: config.deskSecureCookies,
+    // The station page shows the scans ingest stored: the same storage, read only.
+    scans: openScanStorage(config),
+    ...(r.onResultsWritten === undefined ? {} : { onResultsWritten: r.onResultsWritten }),
+  })
 }

@@ -123,6 +123,7 @@ function stationResult(m: ReturnSubmitted, version: number, now: Date): StationR
   }
 }
 
-function turnoutOf(counts: Counts): number | undefined {
+/** voters / registered, what the turnout check (W204) compares with peers; undefined with no registered voters. */
+export function turnoutOf(counts: Counts): number | undefined {
   return counts.registered > 0 ? counts.voters / counts.registered : undefined
 }

@@ -1,12 +1,14 @@
 // The results desk, built from its parts: an express app on the consolidation database (the
-// desk role: it reads, and writes only audit entries) and the Cache (sessions, lockouts). The
-// caller (bin/, a test) owns the database, the cache and the HTTP listener.
+// desk role: it reads, and writes only audit entries and its decisions on stations) and the
+// Cache (sessions, lockouts). The caller (bin/, a test) owns the database, the cache and the
+// HTTP listener.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { Cache } from '../../infra/cache/cache.js'
 import type { Db } from '../../infra/db/db.js'
 import { createApp } from '../../infra/http/http.js'
 import type { Logger } from '../../infra/logging.js'
 import type { Registry } from '../../infra/metrics.js'
+import type { Storage } from '../../infra/storage/storage.js'
 import { countLockoutsInForce, readLockouts } from '../pin-lockouts-repository.js'
 import { readCompleteness } from './completeness-repository.js'
 import { dashboardView } from './dashboard-view.js'
@@ -19,6 +21,7 @@ import { loginRoutes } from './login-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { loadSession, requireCsrfToken } from './session-middleware.js'
 import { createSessionStore } from './sessions.js'
+import { stationRoutes } from './station-routes.js'
 
 export interface DeskDeps {
   db: Db
@@ -28,6 +31,13 @@ export interface DeskDeps {
   clock?: () => Date
   /** Mark cookies Secure and send HSTS: true whenever the desk is reached over HTTPS. */
   secureCookies: boolean
+  /** Where ingest stores the scans of signed tally sheets (read only); without it the station page cannot show them. */
+  scans?: Storage
+  /**
+   * Called when a desk action has committed a result to the outbox. In one process with the
+   * consolidator, its relay takes it at once; otherwise its periodic rescan of the outbox does.
+   */
+  onResultsWritten?: () => void
 }
 
 export interface Desk {
@@ -62,6 +72,8 @@ export function buildDesk(deps: DeskDeps): Desk {
     const now = clock()
     sendPage(res, 200, 'lockouts', lockoutsView(await readLockouts(db, now, ENDED_LOCKOUTS_SHOWN), now))
   })
+
+  app.use(stationRoutes({ db, scans: deps.scans, clock, logger, onResultsWritten: deps.onResultsWritten }))
 
   app.use((_req, res) => {
     sendMessage(res, 404, 'Page introuvable', 'Cette adresse ne correspond à aucune page du bureau des résultats.')
