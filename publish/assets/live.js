@@ -1,0 +1,47 @@
+// Optional: the pages need no JavaScript. With it, a page refreshes its figures in place: every
+// 15 s (the pages' max-age is 10 s) it asks for index.json with If-None-Match, which costs a 304
+// and no body while nothing changed; when the snapshot moved, it fetches the page again and swaps
+// the <main> element, then reads the new summary sentence to screen readers.
+(function () {
+  'use strict'
+  var REFRESH_MS = 15000
+  var main = document.getElementById('live')
+  var status = document.getElementById('live-status')
+  if (!main || !window.fetch || !window.DOMParser) return
+  var etag = null
+  var snapshot = main.getAttribute('data-snapshot')
+  var page = location.href.split('#')[0]
+  var data = new URL('index.json', page).href
+
+  function swap(html) {
+    var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('live')
+    if (!fresh) return
+    main.replaceWith(fresh)
+    main = fresh
+    snapshot = fresh.getAttribute('data-snapshot')
+    var summary = fresh.querySelector('.summary')
+    if (status && summary) status.textContent = summary.textContent
+  }
+
+  function check() {
+    if (document.hidden) return Promise.resolve()
+    var headers = etag ? { 'If-None-Match': etag } : {}
+    return fetch(data, { headers: headers, cache: 'no-store' }).then(function (res) {
+      if (res.status !== 200) return
+      etag = res.headers.get('ETag')
+      return res.json().then(function (doc) {
+        if (String(doc.snapshot) === snapshot) return
+        return fetch(page, { cache: 'no-store' }).then(function (r) {
+          return r.ok ? r.text().then(swap) : undefined
+        })
+      })
+    })
+  }
+
+  function loop() {
+    setTimeout(function () {
+      check().catch(function () {}).then(loop)
+    }, REFRESH_MS)
+  }
+  loop()
+})()
