@@ -4,7 +4,7 @@
 // no clock, stable orders, so the same results give byte-identical files.
 import type { AreaNode } from '../core/area-tree.js'
 import { sharePercent } from '../core/counts.js'
-import type { AreaLevel, Candidate, Contest, Counts, Station, StationResult } from '../core/schemas.js'
+import type { AreaLevel, Candidate, Contest, Counts, Station } from '../core/schemas.js'
 import type { AreaTally, ContestTally, TallyTree } from './tally-tree.js'
 
 export interface AreaLink {

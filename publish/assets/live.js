@@ -40,7 +40,8 @@
 
   function loop() {
     setTimeout(function () {
-      check().catch(function () {}).then(loop)
+      // A failed check (offline, a 5xx) is retried at the next turn; the page keeps its figures.
+      check().then(loop, loop)
     }, REFRESH_MS)
   }
   loop()

@@ -324,9 +324,10 @@ t.test('names are escaped in HTML', async (t) => {
   await produceDefinition(bus, hostile)
   await produceResults(bus, [smallStationResult(stationById('94028-0001'))])
   await publisher.publishNow()
-  for (const key of ['index.html', 'commune/94028/index.html', 'departement/94/index.html']) {
+  for (const key of ['index.html', 'index.en.html', 'commune/94028/index.html', 'departement/94/index.html', 'commune/94028/bureau/0001/index.html']) {
     const html = await readText(out, key)
-    t.notMatch(html, '<script', `${key}: no script element`)
+    t.notMatch(html, /<script>/, `${key}: no inline script element`)
+    t.equal(html.split('<script').length - 1, 1, `${key}: only the page's own refresh script`)
     t.notMatch(html, '<img', `${key}: no injected element`)
   }
   const commune = await readText(out, 'commune/94028/index.html')
