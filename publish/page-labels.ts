@@ -98,8 +98,9 @@ const FR: Labels = {
   country: 'France entière',
   breadcrumb: 'Fil d’Ariane',
   progress(reported, total, covered) {
-    const bureaux = total === 1 ? 'bureau' : 'bureaux'
-    const counted = reported === 1 ? 'dépouillé' : 'dépouillés'
+    // "1 bureau sur 3 dépouillé", "2 bureaux sur 3 dépouillés": the words agree with the first number.
+    const bureaux = reported <= 1 ? 'bureau' : 'bureaux'
+    const counted = reported <= 1 ? 'dépouillé' : 'dépouillés'
     return `${formatCountFr(reported)} ${bureaux} sur ${formatCountFr(total)} ${counted} (${formatShareFr(covered)} des inscrits)`
   },
   snapshot: (n, time) => `Instantané n°\u00a0${n}, mis à jour le ${time} (heure de Paris).`,

@@ -4,7 +4,8 @@
 // the <main> element, then reads the new summary sentence to screen readers.
 (function () {
   'use strict'
-  var REFRESH_MS = 15000
+  // An embedder (or a test) may set window.resultsRefreshMs before the script runs.
+  var REFRESH_MS = window.resultsRefreshMs || 15000
   var main = document.getElementById('live')
   var status = document.getElementById('live-status')
   if (!main || !window.fetch || !window.DOMParser) return
@@ -25,7 +26,10 @@
 
   function check() {
     if (document.hidden) return Promise.resolve()
-    var headers = etag ? { 'If-None-Match': etag } : {}
+    // A request with If-None-Match is sent past the browser's cache, which then adds
+    // "Cache-Control: no-cache" unless one is given; servers that read it (express) would answer
+    // 200 with the body every time. max-age=0 asks for the same revalidation and allows the 304.
+    var headers = etag ? { 'If-None-Match': etag, 'Cache-Control': 'max-age=0' } : {}
     return fetch(data, { headers: headers, cache: 'no-store' }).then(function (res) {
       if (res.status !== 200) return
       etag = res.headers.get('ETag')

@@ -33,8 +33,8 @@ exports[`test/publish/pages.test.ts > TAP > every page kind of the small electio
 <p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
 <main id="live" data-snapshot="0">
 <h1>Élection présidentielle 2027, 1er tour — Bureau de vote 0001 — Hôtel de ville (Villeurbanne)</h1>
-<p class="summary">Bureau de vote 0001 — Hôtel de ville (Villeurbanne) : aucun résultat pour l’instant ; 0 bureau sur 1 dépouillés (0,00 % des inscrits).</p>
-<p class="meta">0 bureau sur 1 dépouillés (0,00 % des inscrits)</p>
+<p class="summary">Bureau de vote 0001 — Hôtel de ville (Villeurbanne) : aucun résultat pour l’instant ; 0 bureau sur 1 dépouillé (0,00 % des inscrits).</p>
+<p class="meta">0 bureau sur 1 dépouillé (0,00 % des inscrits)</p>
 <p class="meta">Aucun résultat n’est encore publié pour cette zone.</p>
 <section aria-labelledby="pv">
 <h2 id="pv">Procès-verbal</h2>
@@ -1117,7 +1117,7 @@ exports[`test/publish/pages.test.ts > TAP > several contests: a page per contest
 <p class="meta"><time datetime="2027-06-11T18:31:00.000Z">Instantané n° 2, mis à jour le 11 juin 2027 à 20:31:00 (heure de Paris).</time></p>
 <section aria-labelledby="scrutin-circ-75-01">
 <h2 id="scrutin-circ-75-01">1re circonscription de Paris</h2>
-<p class="summary">1re circonscription de Paris : Petit PETIT arrive en tête avec 50,07 % des suffrages exprimés devant Durand DURAND (49,93 %) ; participation 63,97 % ; 1 bureaux sur 2 dépouillé (55,25 % des inscrits).</p>
+<p class="summary">1re circonscription de Paris : Petit PETIT arrive en tête avec 50,07 % des suffrages exprimés devant Durand DURAND (49,93 %) ; participation 63,97 % ; 1 bureau sur 2 dépouillé (55,25 % des inscrits).</p>
 <p><a href="../../contest/circ-75-01/">Page du scrutin — 1re circonscription de Paris</a></p>
 <figure class="chart">
 <svg role="img" aria-labelledby="chart-circ-75-01-title chart-circ-75-01-desc" viewBox="0 0 320 60" width="320" height="60" xmlns="http://www.w3.org/2000/svg">
@@ -1380,8 +1380,8 @@ exports[`test/publish/pages.test.ts > TAP > several contests: a page per contest
 <p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
 <main id="live" data-snapshot="1">
 <h1>Élections législatives 2027, 1er tour — 1re circonscription de Paris</h1>
-<p class="summary">1re circonscription de Paris : Petit PETIT arrive en tête avec 50,07 % des suffrages exprimés devant Durand DURAND (49,93 %) ; participation 63,97 % ; 1 bureaux sur 2 dépouillé (55,25 % des inscrits).</p>
-<p class="meta">1 bureaux sur 2 dépouillé (55,25 % des inscrits)</p>
+<p class="summary">1re circonscription de Paris : Petit PETIT arrive en tête avec 50,07 % des suffrages exprimés devant Durand DURAND (49,93 %) ; participation 63,97 % ; 1 bureau sur 2 dépouillé (55,25 % des inscrits).</p>
+<p class="meta">1 bureau sur 2 dépouillé (55,25 % des inscrits)</p>
 <p class="meta"><time datetime="2027-06-11T18:30:00.000Z">Instantané n° 1, mis à jour le 11 juin 2027 à 20:30:00 (heure de Paris).</time></p>
 <section aria-labelledby="scrutin-circ-75-01">
 <h2 id="scrutin-circ-75-01">1re circonscription de Paris</h2>
