@@ -7,6 +7,7 @@ import type { CandidateFigures, ContestFigures } from './area-document.js'
 import { candidateColour, NO_RESULT_COLOUR, rankCandidates } from './candidate-ranking.js'
 import type { DepartementMap } from './departement-map.js'
 import type { Labels } from './page-labels.js'
+import { MAP_ASSET_KEY } from './site-assets.js'
 
 const CHART_WIDTH = 320
 const ROW_HEIGHT = 30
@@ -51,7 +52,7 @@ export function mapView(map: DepartementMap, contest: ContestFigures, leads: rea
     const leader = lead?.leader
     if (leader) led.set(leader.id, (led.get(leader.id) ?? 0) + 1)
     return {
-      d: shape.d,
+      insee: shape.insee,
       fill: leader ? candidateColour(leader.ballot) : NO_RESULT_COLOUR,
       label: `${lead?.name ?? shape.insee} : ${leader ? `${leader.name} ${t.share(leader.share)}` : t.mapNoResult}`,
     }
@@ -68,6 +69,7 @@ export function mapView(map: DepartementMap, contest: ContestFigures, leads: rea
     insets: map.insets,
     legend,
     noResultColour: NO_RESULT_COLOUR,
+    mapFile: MAP_ASSET_KEY,
     rows: leads.map((lead) => ({
       name: `${lead.code} — ${lead.name}`,
       href: href(lead.url),

@@ -11,7 +11,7 @@ import { rankCandidates } from './candidate-ranking.js'
 import { buildContestDocument, contestReach } from './contest-document.js'
 import type { DepartementMap } from './departement-map.js'
 import { HTML_FILE, PAGE_LANGS } from './page-labels.js'
-import { readSiteAssets, SITE_ASSET_KEYS } from './site-assets.js'
+import { MAP_ASSET_KEY, readSiteAssets, SITE_ASSET_KEYS } from './site-assets.js'
 import type { SiteWriter } from './site-writer.js'
 import { buildStationDocument, type StationPageOptions } from './station-document.js'
 import type { AreaTally, TallyTree } from './tally-tree.js'
@@ -41,19 +41,20 @@ const PAGE_FILES = ['index.json', ...PAGE_LANGS.map((lang) => HTML_FILE[lang]), 
 export const STATUS_KEY = 'status.json'
 
 /** Every file a cycle over `dirty` writes, to look up their last digests in one batch. */
-export function cycleFileKeys(tallies: TallyTree, dirty: readonly AreaTally[]): string[] {
+export function cycleFileKeys(tallies: TallyTree, dirty: readonly AreaTally[], options: PageOptions = {}): string[] {
   const pages: string[] = []
   for (const tally of dirty) {
     pages.push(areaPath(tally.node))
     if (tally.node.area.level === 'commune') for (const s of tallies.stationsToWrite(tally.node)) pages.push(stationPath(tally.node, s))
   }
   for (const contest of contestsToWrite(tallies)) pages.push(contestPath(contest))
-  return [...SITE_ASSET_KEYS, ...pages.flatMap((dir) => PAGE_FILES.map((file) => `${dir}${file}`)), STATUS_KEY]
+  return [...SITE_ASSET_KEYS, ...(options.map ? [MAP_ASSET_KEY] : []), ...pages.flatMap((dir) => PAGE_FILES.map((file) => `${dir}${file}`)), STATUS_KEY]
 }
 
 export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: readonly AreaTally[], options: PageOptions = {}): Promise<void> {
   // The style sheet and script first: every page links to them.
   for (const asset of readSiteAssets()) await writer.put(asset.key, asset.body, { contentType: asset.contentType, cacheControl: ASSET_CACHE_CONTROL })
+  if (options.map) await writer.put(MAP_ASSET_KEY, Buffer.from(options.map.svg), { contentType: 'image/svg+xml; charset=utf-8', cacheControl: ASSET_CACHE_CONTROL })
   // `dirty` is deepest first; a level is on storage before its parents start.
   for (const level of groupByDepth(dirty)) {
     for (const tally of level) {

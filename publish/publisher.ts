@@ -145,7 +145,7 @@ export function buildPublisher(deps: PublisherDeps) {
       const trustDigests = outputChecked || (await outputMatchesDigests())
       outputChecked = true
       const report = await lock.keepDuring(async (signal) => {
-        writer = await SiteWriter.open({ storage, digests, compressor, signal }, cycleFileKeys(tallies, dirty), trustDigests)
+        writer = await SiteWriter.open({ storage, digests, compressor, signal }, cycleFileKeys(tallies, dirty, deps.pages), trustDigests)
         await writeAreas(writer, tallies, dirty, deps.pages)
         await writeStatus(writer, tallies)
         return writer.finish()

@@ -18,6 +18,9 @@ const ASSETS = [
 
 export const SITE_ASSET_KEYS: readonly string[] = ASSETS.map((a) => a.key)
 
+/** The département shapes of the national map, written only when a map is configured (departement-map.ts). */
+export const MAP_ASSET_KEY = 'assets/departements.svg'
+
 let loaded: SiteAsset[] | undefined
 
 export function readSiteAssets(): SiteAsset[] {

@@ -78,7 +78,15 @@ t.test('pages at 360 px and 1280 px: screenshots, no horizontal scrolling on a p
   if (map) {
     const page = await browser.newPage()
     await page.goto(`${base}/`)
-    t.equal(await page.locator('.map svg path').count(), 101, 'the 96 metropolitan départements and 5 overseas insets')
+    t.equal(await page.locator('.map svg use').count(), 101, 'the 96 metropolitan départements and 5 overseas insets')
+    // The shapes come from assets/departements.svg: a département with a result is drawn in colour.
+    const painted = (await page.evaluate(`(() => {
+      const use = [...document.querySelectorAll('.map svg use')].find((u) => u.getAttribute('href').endsWith('#d-94'))
+      const box = use.getBoundingClientRect()
+      return { width: box.width, fill: use.getAttribute('fill') }
+    })()`)) as { width: number; fill: string }
+    t.ok(painted.width > 2, `Val-de-Marne's shape is loaded and drawn (${painted.width} px wide)`)
+    t.not(painted.fill, '#d9d9d9', 'in its leader’s colour')
     await page.close()
   }
   t.comment(`screenshots in ${SCREENSHOT_DIR}`)

@@ -91,10 +91,12 @@ t.test('every page kind of the small election (snapshots)', async (t) => {
   const doc = (await readJson(out, 'departement/94/index.json')) as { candidates: { ballot: number; votes: number }[] }
   const leader = [...doc.candidates].sort((a, b) => b.votes - a.votes || a.ballot - b.ballot)[0]
   if (!leader) throw new Error('no candidates')
-  const paths = [...national.matchAll(/<path d="[^"]+" fill="(#[0-9a-f]{6})"[^>]*><title>([^<]+)<\/title>/g)].map((m) => [m[2], m[1]])
+  const paths = [...national.matchAll(/<use href="\.\/assets\/departements\.svg#d-\w+" fill="(#[0-9a-f]{6})"><title>([^<]+)<\/title>/g)].map((m) => [m[2], m[1]])
   t.equal(paths.length, 4, 'one shape per département of the file, overseas included')
   t.same(paths.find(([label]) => label?.startsWith('Val-de-Marne'))?.[1], candidateColour(leader.ballot), 'Val-de-Marne in its leader’s colour')
   t.match(await readText(out, 'index.en.html'), '<html lang="en">')
+  const shapes = await readText(out, 'assets/departements.svg')
+  t.equal(shapes.match(/<path id="d-(75|94|69|971)" d="M[^"]+Z"/g)?.length, 4, 'the shapes, drawn once in their own file')
 })
 
 t.test('several contests: a page per contest, listed on each area page (snapshots)', async (t) => {

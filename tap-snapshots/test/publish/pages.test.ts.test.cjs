@@ -632,10 +632,10 @@ exports[`test/publish/pages.test.ts > TAP > every page kind of the small electio
 <title id="carte-title">Map of départements by leading candidate — Président de la République</title>
 <desc id="carte-desc">Each département is coloured by its leading candidate; grey: no result yet. The table below gives the same information.</desc>
 <rect x="0" y="0" width="96" height="96" fill="none" stroke="#999" stroke-width="0.8"/>
-<path d="M422.9 560L422.9 420L517.5 420L517.5 560L422.9 560Z" fill="#117733" stroke="#fff" stroke-width="0.5"><title>Rhône : Bruno DUBOIS 61.41%</title></path>
-<path d="M186.5 140L186.5 0L281.1 0L281.1 140L186.5 140Z" fill="#332288" stroke="#fff" stroke-width="0.5"><title>Paris : Alice MARTIN 33.63%</title></path>
-<path d="M281.1 140L281.1 0L375.6 0L375.6 140L281.1 140Z" fill="#332288" stroke="#fff" stroke-width="0.5"><title>Val-de-Marne : Alice MARTIN 42.13%</title></path>
-<path d="M5.8 92L5.8 4L90.2 4L90.2 92L5.8 92Z" fill="#d9d9d9" stroke="#fff" stroke-width="0.5"><title>971 : No result yet</title></path>
+<use href="./assets/departements.svg#d-69" fill="#117733"><title>Rhône : Bruno DUBOIS 61.41%</title></use>
+<use href="./assets/departements.svg#d-75" fill="#332288"><title>Paris : Alice MARTIN 33.63%</title></use>
+<use href="./assets/departements.svg#d-94" fill="#332288"><title>Val-de-Marne : Alice MARTIN 42.13%</title></use>
+<use href="./assets/departements.svg#d-971" fill="#d9d9d9"><title>971 : No result yet</title></use>
 </svg>
 <figcaption>
 <ul class="legend" aria-label="Legend">
@@ -755,10 +755,10 @@ exports[`test/publish/pages.test.ts > TAP > every page kind of the small electio
 <title id="carte-title">Carte des départements selon le candidat en tête — Président de la République</title>
 <desc id="carte-desc">Chaque département est coloré selon le candidat arrivé en tête ; gris : pas encore de résultat. Le tableau qui suit donne les mêmes informations.</desc>
 <rect x="0" y="0" width="96" height="96" fill="none" stroke="#999" stroke-width="0.8"/>
-<path d="M422.9 560L422.9 420L517.5 420L517.5 560L422.9 560Z" fill="#117733" stroke="#fff" stroke-width="0.5"><title>Rhône : Bruno DUBOIS 61,41 %</title></path>
-<path d="M186.5 140L186.5 0L281.1 0L281.1 140L186.5 140Z" fill="#332288" stroke="#fff" stroke-width="0.5"><title>Paris : Alice MARTIN 33,63 %</title></path>
-<path d="M281.1 140L281.1 0L375.6 0L375.6 140L281.1 140Z" fill="#332288" stroke="#fff" stroke-width="0.5"><title>Val-de-Marne : Alice MARTIN 42,13 %</title></path>
-<path d="M5.8 92L5.8 4L90.2 4L90.2 92L5.8 92Z" fill="#d9d9d9" stroke="#fff" stroke-width="0.5"><title>971 : Pas encore de résultat</title></path>
+<use href="./assets/departements.svg#d-69" fill="#117733"><title>Rhône : Bruno DUBOIS 61,41 %</title></use>
+<use href="./assets/departements.svg#d-75" fill="#332288"><title>Paris : Alice MARTIN 33,63 %</title></use>
+<use href="./assets/departements.svg#d-94" fill="#332288"><title>Val-de-Marne : Alice MARTIN 42,13 %</title></use>
+<use href="./assets/departements.svg#d-971" fill="#d9d9d9"><title>971 : Pas encore de résultat</title></use>
 </svg>
 <figcaption>
 <ul class="legend" aria-label="Légende">
