@@ -168,6 +168,13 @@ t.test('at every snapshot of a replay, national = Σ régions = Σ départements
     t.equal(status.snapshot, national.snapshot, 'status.json at the same snapshot')
   }
   t.equal(previous, 9 + 1 + 1, 'Σ versions: nine firsts, then Paris 0101 from version 1 to 3')
+  const withdrawn = await readText(out, 'commune/75056/bureau/0101/index.html')
+  t.match(withdrawn, 'Le résultat de ce bureau a été retiré et n’est plus compté.')
+  t.match(withdrawn, '<p>procès-verbal illisible</p>', 'the reason is shown')
+  t.match(withdrawn, '<dt>Version</dt><dd>3</dd>')
+  const page = (await readJson(out, 'commune/75056/bureau/0101/index.json')) as { stations: unknown; station: { results: unknown[] } }
+  t.same(page.stations, { reported: 0, total: 1 })
+  t.same(page.station.results, [{ contestId: 'pres', status: 'withdrawn', version: 3, validatedAt: '2027-04-11T19:05:00.000Z', reason: 'procès-verbal illisible', scan: null }])
 })
 
 t.test('two rebuilds of the same results give byte-identical files, station and contest pages included', async (t) => {

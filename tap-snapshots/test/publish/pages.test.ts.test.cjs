@@ -36,9 +36,9 @@ exports[`test/publish/pages.test.ts > TAP > every page kind of the small electio
 <p class="summary">Bureau de vote 0001 — Hôtel de ville (Villeurbanne) : aucun résultat pour l’instant ; 0 bureau sur 1 dépouillé (0,00 % des inscrits).</p>
 <p class="meta">0 bureau sur 1 dépouillé (0,00 % des inscrits)</p>
 <p class="meta">Aucun résultat n’est encore publié pour cette zone.</p>
+<p class="meta">Hôtel de ville, 69266</p>
 <section aria-labelledby="pv">
 <h2 id="pv">Procès-verbal</h2>
-<p class="meta">Hôtel de ville, 69266</p>
 <div class="result">
 
 <p>Ce bureau n’a pas encore de résultat validé.</p>
@@ -125,9 +125,9 @@ exports[`test/publish/pages.test.ts > TAP > every page kind of the small electio
 <p class="summary">Polling station 0101 — Mairie du 1er arrondissement (Paris): Alice MARTIN leads with 36.95% of valid votes ahead of Bruno DUBOIS (33.25%); turnout 62.98%; 1 of 1 polling station counted (100.00% of registered voters).</p>
 <p class="meta">1 of 1 polling station counted (100.00% of registered voters)</p>
 <p class="meta"><time datetime="2027-04-11T18:20:00.000Z">Snapshot no. 1, updated 11 April 2027 at 20:20:00 (Paris time).</time></p>
+<p class="meta">Mairie du 1er arrondissement, 75056</p>
 <section aria-labelledby="pv">
 <h2 id="pv">Tally sheet</h2>
-<p class="meta">Mairie du 1er arrondissement, 75056</p>
 <div class="result">
 
 
@@ -226,9 +226,9 @@ exports[`test/publish/pages.test.ts > TAP > every page kind of the small electio
 <p class="summary">Bureau de vote 0101 — Mairie du 1er arrondissement (Paris) : Alice MARTIN arrive en tête avec 36,95 % des suffrages exprimés devant Bruno DUBOIS (33,25 %) ; participation 62,98 % ; 1 bureau sur 1 dépouillé (100,00 % des inscrits).</p>
 <p class="meta">1 bureau sur 1 dépouillé (100,00 % des inscrits)</p>
 <p class="meta"><time datetime="2027-04-11T18:20:00.000Z">Instantané n° 1, mis à jour le 11 avril 2027 à 20:20:00 (heure de Paris).</time></p>
+<p class="meta">Mairie du 1er arrondissement, 75056</p>
 <section aria-labelledby="pv">
 <h2 id="pv">Procès-verbal</h2>
-<p class="meta">Mairie du 1er arrondissement, 75056</p>
 <div class="result">
 
 
