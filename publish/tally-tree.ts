@@ -209,6 +209,16 @@ export class TallyTree {
     for (const t of tallies) this.dirty.add(t)
   }
 
+  /**
+   * Every page again: each area, each station page, each contest page. For a change that touches
+   * every page at once (the embargo lifting: each page goes from its notice to its figures).
+   */
+  markAllDirty(): void {
+    this.markDirty(this.tallies.values())
+    for (const commune of this.pendingStations.keys()) this.pendingStations.set(commune, 'all')
+    for (const contest of this.definition.election.contests) this.pendingContests.add(contest.id)
+  }
+
   get dirtyCount(): number {
     return this.dirty.size
   }
