@@ -10,6 +10,12 @@ import { barChartView, mapView, type DepartementLead } from './page-charts.js'
 import { LABELS, type Labels, type PageLang } from './page-labels.js'
 import { renderTemplate } from './templates.js'
 
+/**
+ * Beyond this many contests an area page lists them in one table (progress, turnout, leader, a
+ * link to each contest's page) instead of a section each: France has 577 constituencies.
+ */
+const MAX_CONTEST_SECTIONS = 3
+
 export interface PageExtras {
   /** National page: the département map, with who leads each département. */
   map?: { geometry: DepartementMap; leads: DepartementLead[] }
@@ -30,6 +36,7 @@ export function renderPage(doc: AreaDocument, path: string, lang: PageLang, extr
   const single = doc.contests.length === 1 ? doc.contests[0] : undefined
   const onlyContest = doc.page === 'contest' ? doc.contests[0] : single
   const contest = doc.contests[0]
+  const listsContests = doc.page !== 'contest' && doc.contests.length > MAX_CONTEST_SECTIONS
   return renderTemplate('area', {
     t,
     lang,
@@ -45,7 +52,8 @@ export function renderPage(doc: AreaDocument, path: string, lang: PageLang, extr
     snapshot: String(doc.snapshot),
     updatedAt: doc.updatedAt ?? '',
     map: extras.map && contest ? mapView(extras.map.geometry, contest, extras.map.leads, t, href) : undefined,
-    contests: doc.contests.map((c) => contestView(c, doc, place, t, href)),
+    contests: listsContests ? [] : doc.contests.map((c) => contestView(c, doc, place, t, href)),
+    contestList: listsContests ? contestListView(doc, place, t, href) : undefined,
     station: doc.station ? stationView(doc, t) : undefined,
     stationTables: doc.stationResults ? doc.contests.map((c) => stationTableView(c, doc.stationResults ?? [], t, href)) : [],
     contestAreas: doc.contestAreas && contest ? contestAreasView(doc, contest, t, href) : undefined,
@@ -152,6 +160,7 @@ function stationTableView(c: ContestFigures, stations: readonly StationFigures[]
 function contestAreasView(doc: AreaDocument, c: ContestFigures, t: Labels, href: (url: string) => string) {
   return {
     caption: t.areasCaption(c.name),
+    firstColumn: t.area,
     rows: (doc.contestAreas ?? []).map((a) => ({
       name: `${a.name} (${a.code})`,
       href: href(a.url),
@@ -159,5 +168,22 @@ function contestAreasView(doc: AreaDocument, c: ContestFigures, t: Labels, href:
       turnout: a.voters > 0 ? t.share(a.turnout) : '—',
       leader: a.leader ? `${a.leader.name} (${t.share(a.leader.share)})` : '—',
     })),
+  }
+}
+
+function contestListView(doc: AreaDocument, place: string, t: Labels, href: (url: string) => string) {
+  return {
+    caption: t.contestsCaption(place),
+    firstColumn: t.contest,
+    rows: doc.contests.map((c) => {
+      const [lead] = c.valid > 0 ? rankCandidates(c.candidates) : []
+      return {
+        name: c.name,
+        href: c.url === null ? '' : href(c.url),
+        stations: t.stationsOf(t.count(c.stations.reported), t.count(c.stations.total)),
+        turnout: c.voters > 0 ? t.share(c.turnout) : '—',
+        leader: lead ? `${lead.name} (${t.share(lead.share)})` : '—',
+      }
+    }),
   }
 }

@@ -56,6 +56,8 @@ export interface Labels {
   stateWithdrawn: string
   stateValidated: string
   contestsHeading: string
+  contestsCaption(place: string): string
+  contest: string
   contestPage: string
   areasCaption(contest: string): string
   area: string
@@ -135,6 +137,8 @@ const FR: Labels = {
   stateWithdrawn: 'retiré',
   stateValidated: 'dépouillé',
   contestsHeading: 'Scrutins',
+  contestsCaption: (place) => `Scrutins — ${place}`,
+  contest: 'Scrutin',
   contestPage: 'Page du scrutin',
   areasCaption: (c) => `Communes du scrutin — ${c}`,
   area: 'Zone',
@@ -207,6 +211,8 @@ const EN: Labels = {
   stateWithdrawn: 'withdrawn',
   stateValidated: 'counted',
   contestsHeading: 'Contests',
+  contestsCaption: (place) => `Contests — ${place}`,
+  contest: 'Contest',
   contestPage: 'Contest page',
   areasCaption: (c) => `Communes of the contest — ${c}`,
   area: 'Area',

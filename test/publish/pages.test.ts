@@ -119,6 +119,10 @@ t.test('several contests: a page per contest, listed on each area page (snapshot
   const national = await readText(out, 'index.html')
   t.notMatch(national, 'id="carte"', 'no national map when contests differ by place')
   for (const id of ['circ-75-01', 'circ-75-02', 'circ-94-01', 'circ-69-01']) t.match(national, `href="./contest/${id}/"`)
+  t.matchSnapshot(national, 'national page of four contests: one table of contests')
+  t.match(national, '<caption>Scrutins — France entière</caption>')
+  t.notMatch(national, 'id="scrutin-', 'more than three contests: no section per contest')
+  t.match(paris, 'id="scrutin-circ-75-01"', 'two contests: a section each')
   const contest = (await readJson(out, 'contest/circ-75-01/index.json')) as { snapshot: number; stations: unknown; contestAreas: { code: string }[] }
   t.same([contest.snapshot, contest.stations, contest.contestAreas.map((a) => a.code)], [1, { reported: 1, total: 2 }, ['75056']])
 })

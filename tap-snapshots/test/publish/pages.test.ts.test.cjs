@@ -1460,3 +1460,59 @@ Buffer <
   00a0: 2c33 3832 2c33 3833 0d0a                 ,382,383..
 >
 `
+
+exports[`test/publish/pages.test.ts > TAP > several contests: a page per contest, listed on each area page (snapshots) > national page of four contests: one table of contests 1`] = `
+<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Élections législatives 2027, 1er tour — France entière</title>
+<link rel="stylesheet" href="./assets/site.css">
+<link rel="alternate" type="application/json" href="index.json">
+<link rel="alternate" hreflang="en" href="index.en.html">
+<script src="./assets/live.js" defer></script>
+</head>
+<body>
+<header>
+<nav aria-label="Fil d’Ariane">
+<ol>
+<li aria-current="page">France entière</li>
+</ol>
+</nav>
+<p class="lang"><a href="index.en.html" hreflang="en" lang="en">English</a></p>
+</header>
+<p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
+<main id="live" data-snapshot="3">
+<h1>Élections législatives 2027, 1er tour — France entière</h1>
+<p class="summary">France entière : 3 bureaux sur 9 dépouillés (35,16 % des inscrits).</p>
+<p class="meta">3 bureaux sur 9 dépouillés (35,16 % des inscrits)</p>
+<p class="meta"><time datetime="2027-06-11T18:32:00.000Z">Instantané n° 3, mis à jour le 11 juin 2027 à 20:32:00 (heure de Paris).</time></p>
+<h2 id="scrutins">Scrutins</h2>
+<div class="scroll" tabindex="0">
+<table>
+<caption>Scrutins — France entière</caption>
+<thead>
+<tr><th scope="col">Scrutin</th><th scope="col">Bureaux dépouillés</th><th scope="col">Participation</th><th scope="col">En tête</th></tr>
+</thead>
+<tbody>
+<tr><th scope="row"><a href="./contest/circ-75-01/">1re circonscription de Paris</a></th><td class="n">1 sur 2</td><td class="n">63,97 %</td><td>Petit PETIT (50,07 %)</td></tr>
+<tr><th scope="row"><a href="./contest/circ-75-02/">2e circonscription de Paris</a></th><td class="n">1 sur 1</td><td class="n">64,98 %</td><td>Laurent LAURENT (39,04 %)</td></tr>
+<tr><th scope="row"><a href="./contest/circ-94-01/">1re circonscription du Val-de-Marne</a></th><td class="n">1 sur 3</td><td class="n">65,97 %</td><td>Michel MICHEL (55,59 %)</td></tr>
+<tr><th scope="row"><a href="./contest/circ-69-01/">1re circonscription du Rhône</a></th><td class="n">0 sur 3</td><td class="n">—</td><td>—</td></tr>
+</tbody>
+</table>
+</div>
+<h2 id="zones">Régions</h2>
+<ul class="children">
+<li><a href="./region/11/">Île-de-France</a> <span class="meta">(3 sur 6)</span></li>
+<li><a href="./region/84/">Auvergne-Rhône-Alpes</a> <span class="meta">(0 sur 3)</span></li>
+</ul>
+</main>
+<footer>
+<p>Données : <a href="index.json">index.json</a> · <a href="results.csv">results.csv</a></p>
+</footer>
+</body>
+</html>
+
+`
