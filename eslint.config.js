@@ -33,7 +33,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'ops/kafka/*.mjs', 'ops/s3/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'ops/kafka/*.mjs', 'ops/s3/*.mjs', 'publish/assets/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -48,6 +48,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
+  },
+  {
+    // The results pages' optional refresh script runs in readers' browsers, not on Node.
+    files: ['publish/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly', DOMParser: 'readonly', URL: 'readonly', setTimeout: 'readonly', Promise: 'readonly', String: 'readonly' },
     },
   },
   ...serviceRules,

@@ -67,6 +67,14 @@ export const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   OUTPUT_DIR: z.string().min(1).optional(),
   PUBLISH_INTERVAL_MS: positiveMs(1000),
+  /** GeoJSON files of département shapes for the national map, first shape of a code wins. */
+  PUBLISH_MAP_GEOJSON: z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((list) => list.length > 0, 'expected one or more GeoJSON file paths, separated by commas')
+    .optional(),
+  /** Where tally-sheet scans are published for readers; station pages link there. */
+  PUBLISH_SCANS_URL: serviceUrl(['http:', 'https:']).optional(),
   INGEST_API_TOKENS: apiTokens,
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().max(50 * 1024 * 1024).default(1024 * 1024),
   INGEST_CSV_MAX_BYTES: z.coerce.number().int().positive().max(200 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -117,6 +125,8 @@ export interface Config {
   /** The folder pages are written to; undefined when they go to S3 only (S3_BUCKET set, OUTPUT_DIR unset). */
   outputDir: string | undefined
   publishIntervalMs: number
+  /** The national map's shape files (unset: the demo's shapes when ../shared/data is present, else no map) and the scans' public address. */
+  publishPages: { mapFiles: string[] | undefined; scansBaseUrl: string | undefined }
   /** Undefined: embedded mode generates a token at start and logs it. */
   apiTokens: { client: string; token: string }[] | undefined
   ingestMaxBodyBytes: number
@@ -196,6 +206,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       dataDir: e.DATA_DIR,
       outputDir,
       publishIntervalMs: e.PUBLISH_INTERVAL_MS,
+      publishPages: { mapFiles: e.PUBLISH_MAP_GEOJSON, scansBaseUrl: e.PUBLISH_SCANS_URL },
       apiTokens: e.INGEST_API_TOKENS,
       ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
       ingestCsvMaxBytes: e.INGEST_CSV_MAX_BYTES,

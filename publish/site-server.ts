@@ -6,10 +6,8 @@ import { extname, basename } from 'node:path'
 import type { ServerResponse } from 'node:http'
 import { createApp } from '../infra/http/http.js'
 import type { Registry } from '../infra/metrics.js'
-import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from './page-writer.js'
-
-/** Files that are not results (styles, the finder's data) change rarely. */
-const ASSET_CACHE_CONTROL = 'public, max-age=300'
+// Files that are not results (styles, the finder's data) change rarely: ASSET_CACHE_CONTROL.
+import { ASSET_CACHE_CONTROL, PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from './page-writer.js'
 // A page missing now (a commune before the definition is read) may exist seconds later.
 const NOT_FOUND_CACHE_CONTROL = 'public, max-age=5'
 
