@@ -120,6 +120,8 @@ function stationResult(m: ReturnSubmitted, version: number, now: Date): StationR
     counts: m.counts,
     validatedAt: now.toISOString(),
     ...(version > 1 ? { reason: `corrected by return ${m.returnId}` } : {}),
+    // The signed sheet behind the figures, for the station's public page.
+    ...(m.scan === undefined ? {} : { scan: m.scan }),
   }
 }
 

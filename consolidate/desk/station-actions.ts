@@ -5,7 +5,7 @@
 // outbox when one is emitted, and the audit entry. A refusal rolls everything back and says why in
 // French; the four-eyes refusals are audited too (desk.action-refused), in a transaction of their own.
 import { checkReturn, CHECKS, hasErrors, type Finding } from '../../core/checks.js'
-import type { Counts, StationResult } from '../../core/schemas.js'
+import type { Counts, ScanRef, StationResult } from '../../core/schemas.js'
 import { transition, type StationEvent } from '../../core/station-state.js'
 import type { Db, Tx } from '../../infra/db/db.js'
 import { enqueueOutbox, stationResultMessage, type OutboxRow } from '../outbox-repository.js'
@@ -120,7 +120,7 @@ function move(s: StationInTx, event: StationEvent, refusal: string): StationResu
   return t.state
 }
 
-function result(ref: StationRef, version: number, status: StationResult['status'], counts: Counts, now: Date, reason?: string): StationResult {
+function result(ref: StationRef, version: number, status: StationResult['status'], counts: Counts, now: Date, reason?: string, scan?: ScanRef): StationResult {
   return {
     type: 'station-result',
     ...ref,
@@ -130,6 +130,8 @@ function result(ref: StationRef, version: number, status: StationResult['status'
     validatedAt: now.toISOString(),
     // The schema caps the reason; a desk user's reason is already capped shorter than that.
     ...(reason === undefined ? {} : { reason: reason.slice(0, 500) }),
+    // The signed sheet behind the figures, for the station's public page.
+    ...(scan === undefined ? {} : { scan }),
   }
 }
 
@@ -177,6 +179,7 @@ export function validateReturn(db: Db, input: ValidateReturnInput, actor: DeskAc
       chosen.counts,
       now,
       version > 1 ? `correction: return ${chosen.returnId} validated by ${actor.username}` : undefined,
+      chosen.scan,
     )
     return {
       message: `Remontée validée : version ${version} du résultat envoyée à la publication.`,
