@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { openPgliteDb } from '../../infra/db/pglite-db.js'
 import { runElections } from '../helpers/run-elections.js'
+import { startTestDesk } from '../helpers/desk-client.js'
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'results', '2017-presidentielle-1-extrait_large.csv')
 const HOSTILE_CANDIDATE = '<script>alert("candidate")</script>'
@@ -64,4 +65,24 @@ t.test('hostile candidate and commune names are escaped on every page', async (t
   t.same(communes.rows.map((r) => r.name).sort(), [HOSTILE_COMMUNE, SQL_COMMUNE].sort(), 'both hostile commune names stored exactly')
   const returns = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM returns')
   t.equal(returns.rows[0]?.n, rows.length, 'the returns table is intact: one return per station')
+
+  // The results desk over the same database: the names are escaped on its pages too.
+  const desk = await startTestDesk(t, { db })
+  const browser = await desk.signedIn('alice', 'supervisor')
+  const station = await db.query<{ election_id: string; contest_id: string; station_id: string }>(
+    `SELECT r.election_id, r.contest_id, r.station_id FROM station_results r
+       JOIN areas a ON a.election_id = r.election_id AND a.level = 'commune' AND a.code = r.commune
+      WHERE a.name = $1 LIMIT 1`,
+    [HOSTILE_COMMUNE],
+  )
+  const s = station.rows[0]
+  if (s === undefined) throw new Error('no station in the hostile commune')
+  const deskPaths = ['/', '/lockouts', `/stations/${s.election_id}/${s.contest_id}/${s.station_id}`]
+  for (const path of deskPaths) {
+    const page = await browser.get(path)
+    t.equal(page.status, 200, `desk ${path}`)
+    t.same(RAW_MARKUP.filter((re) => re.test(page.text)).map((re) => re.source), [], `desk ${path}: no hostile name as markup`)
+  }
+  const stationPage = await browser.get(deskPaths[2] as string)
+  t.match(stationPage.text, /&lt;script&gt;alert\(&quot;candidate&quot;\)/, "the station page shows the hostile candidate's name, escaped")
 })
