@@ -33,7 +33,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'ops/kafka/*.mjs', 'ops/s3/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'ops/kafka/*.mjs', 'ops/s3/*.mjs', 'polling-finder/browser/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -49,6 +49,11 @@ export default tseslint.config(
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' },
     },
+  },
+  {
+    // The finder's browser modules run in a browser as written (finder-lookup.js also in Node).
+    files: ['polling-finder/browser/*.js'],
+    languageOptions: { globals: { document: 'readonly', navigator: 'readonly', fetch: 'readonly' } },
   },
   ...serviceRules,
   {
