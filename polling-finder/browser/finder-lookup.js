@@ -86,7 +86,7 @@ export function parseQuery(text) {
   let street = streetPart.trim()
   let commune = communeParts.join(' ').replace(/\s+/g, ' ').trim()
   let number
-  const num = street.match(/^(\d{1,5})(?:\s*(?:bis|ter|quater|quinquies|[a-eqt])\b)?[\s,]*(.*)$/i)
+  const num = street.match(/^(\d{1,4})(?:\s*(?:bis|ter|quater|quinquies|[a-eqt])\b)?[\s,]*(.*)$/i)
   if (num) {
     number = Number(num[1])
     street = num[2] ?? ''
@@ -101,7 +101,8 @@ export function parseQuery(text) {
 
 /** The house number of an address line as the builder files it: "46 BIS" → 46. */
 export function houseNumber(text) {
-  const m = String(text).trim().match(/^(\d{1,5})/)
+  // Four digits at most: a five-digit "number" is a postcode or a spreadsheet date ("42493 RUE …").
+  const m = String(text).trim().match(/^(\d{1,4})(?!\d)/)
   return m ? Number(m[1]) : undefined
 }
 

@@ -71,7 +71,9 @@ function valDeMarneLine(table: Table): (line: TableLine) => Outcome {
     if (street === '') return { problem: `result_type ${type} without result_name` }
     // A street-level answer still has the voter's number in the raw line ("238 RUE ALBERT").
     const number = houseNumber(type === 'housenumber' ? fieldOf(line, col.result_housenumber) : fieldOf(line, col.adresse))
-    const postcode = fieldOf(line, col.result_postcode) || fieldOf(line, col.cp)
+    // The list's own postcode is what the voter types; the BAN's may be a neighbour's (3 lines fall in another commune).
+    const listed = fieldOf(line, col.cp)
+    const postcode = /^\d{5}$/.test(listed) ? listed : fieldOf(line, col.result_postcode)
     return { ...station, street, ...(number === undefined ? {} : { number }), ...(postcode === '' ? {} : { postcode }), line: line.line }
   }
 }
