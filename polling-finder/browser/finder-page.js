@@ -25,6 +25,12 @@ function el(tag, text, attrs = {}) {
   return node
 }
 
+/** Appends `child` to `parent` and returns the child (Element.append returns nothing). */
+function add(parent, child) {
+  parent.append(child)
+  return child
+}
+
 function link(text, href) {
   return el('a', text, { href })
 }
@@ -56,7 +62,7 @@ function communeSection(commune) {
         ? 'Ajoutez votre adresse (numéro et rue) pour trouver votre bureau, ou consultez la liste des rues.'
         : 'Nous n’avons pas la répartition des adresses entre les bureaux : votre bureau est indiqué sur votre carte électorale. Voici tous les bureaux.'),
     )
-    if (commune.hasAddresses) section.append(el('p')).append(link('Liste des rues', `commune/${commune.code}/rues/`))
+    if (commune.hasAddresses) add(section, el('p')).append(link('Liste des rues', `commune/${commune.code}/rues/`))
   }
   const list = el('ul')
   for (const s of commune.stations) list.append(stationItem(s))
@@ -106,7 +112,7 @@ async function search(text) {
     if (matches.length === 0) return show(el('p', `Aucune commune ne s’appelle « ${query.commune} » dans nos données.`))
     if (matches.length > 1) {
       const list = el('ul')
-      for (const m of matches) list.append(el('li')).append(link(`${m.name} (${m.dep})`, `commune/${m.code}/`))
+      for (const m of matches) add(list, el('li')).append(link(`${m.name} (${m.dep})`, `commune/${m.code}/`))
       return show(el('p', 'Plusieurs communes correspondent :'), list)
     }
     const shard = await fetchJson(communeShardPath(matches[0].code))
@@ -135,7 +141,7 @@ async function nearMe(lat, lon) {
     const section = el('section', undefined, { id: 'area-answer' })
     section.append(el('h2', 'Le secteur où vous êtes'))
     section.append(el('p', `Les électeurs inscrits à cette adresse votent au ${area.station.name} (${area.station.commune}) :`))
-    section.append(el('p')).append(link(area.station.name, area.station.page))
+    add(section, el('p')).append(link(area.station.name, area.station.page))
     nodes.push(section)
   }
   if (nearest.length > 0) {

@@ -6,8 +6,10 @@ import t from 'tap'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildSharedFinder } from '../helpers/finder-shared-build.js'
+import type * as LookupModule from '../../polling-finder/browser/finder-lookup.js'
+import type { PostcodeShard } from '../../polling-finder/browser/finder-lookup.js'
 
-type Lookup = typeof import('../../polling-finder/browser/finder-lookup.js')
+type Lookup = typeof LookupModule
 
 /** mulberry32: a seeded draw, the same 1,000 addresses on every run. */
 function seeded(seed: number): () => number {
@@ -48,7 +50,7 @@ t.test('1,000 random Val-de-Marne addresses find their station through the shard
     const query = lookup.parseQuery(typed)
     const path = lookup.firstShardPath(query)
     if (path === undefined) throw new Error(`no shard for ${typed}`)
-    const shard = JSON.parse(await readFile(join(dir, path), 'utf8')) as import('../../polling-finder/browser/finder-lookup.js').PostcodeShard
+    const shard = JSON.parse(await readFile(join(dir, path), 'utf8')) as PostcodeShard
     const answers = lookup.lookupAddress(shard.communes, query).filter((a) => a.commune.code === row.commune)
     const expected = `${row.commune}-${row.bureau}`
     const found = answers.flatMap((a) => a.stations.map((s) => ({ id: a.commune.stations[s]?.id, definite: a.definite })))
