@@ -2,7 +2,6 @@
 // none silently dropped), and a build from the demo election whose street index splits a street by
 // side, answered through the same finder-lookup.js.
 import t from 'tap'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { demoElection } from '../../core/demo-election.js'
 import { findStreets, lookupAddress, parseQuery, stationsOnStreet, type CommuneShard } from '../../polling-finder/browser/finder-lookup.js'
