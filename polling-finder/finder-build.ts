@@ -1,5 +1,5 @@
 // Builds the static finder under `finder/` of the output storage: pages, JSON shards, the two
-// browser modules, each text file with its .gz and .br variants (written first, as the publisher
+// browser modules and the stylesheet, each text file with its .gz and .br variants (written first, as the publisher
 // does, so a reader who sees a file can get its variants).
 import { readFileSync } from 'node:fs'
 import type { Storage, StoredObjectMeta } from '../infra/storage/storage.js'
@@ -7,20 +7,21 @@ import { createCompressor } from '../infra/storage/compressed-variants.js'
 import { communeShardPath, DATA_DIR } from './browser/finder-lookup.js'
 import { assembleFinder, type FinderInputs, type FinderModel } from './finder-model.js'
 import { renderCommune, renderDepartement, renderHome, renderStation, renderStreets } from './finder-pages.js'
-import { geoTiles, nameShards, postcodeShards, shardCommune } from './finder-shards.js'
+import { communesWithoutPostcode, geoTiles, nameShards, postcodeShards, shardCommune } from './finder-shards.js'
 
 export const FINDER_PREFIX = 'finder/'
 /** As nginx serves /finder/ (ops/nginx/nginx.conf): the finder changes only when it is rebuilt. */
 export const FINDER_CACHE_CONTROL = 'public, max-age=300'
 /** A shard must load fast on a phone: at most this many bytes once gzipped. */
 export const MAX_SHARD_GZIP_BYTES = 100 * 1024
-const BROWSER_MODULES = ['finder-lookup.js', 'finder-page.js'] as const
+const BROWSER_FILES = ['finder-lookup.js', 'finder-page.js', 'finder.css'] as const
 const WRITES_IN_FLIGHT = 16
 
 const META = {
   html: { contentType: 'text/html; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
   json: { contentType: 'application/json; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
   js: { contentType: 'text/javascript; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
+  css: { contentType: 'text/css; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
 } satisfies Record<string, StoredObjectMeta>
 
 export interface FinderBuildSummary {
@@ -115,17 +116,18 @@ function plannedFiles(model: FinderModel): PendingFile[] {
   for (const [postcode, shard] of postcodeShards(model)) files.push(json(`${DATA_DIR}/cp/${postcode}.json`, () => shard))
   for (const [id, shard] of nameShards(model)) files.push(json(`${DATA_DIR}/noms/${id}.json`, () => shard))
   for (const [id, tile] of geoTiles(model)) files.push(json(`${DATA_DIR}/geo/${id}.json`, () => tile))
+  for (const c of communesWithoutPostcode(model)) files.push(json(communeShardPath(c.code), () => ({ commune: shardCommune(c) })))
   for (const dep of model.departements) {
     for (const c of dep.communes) {
-      files.push(json(communeShardPath(c.code), () => ({ commune: shardCommune(c) })))
       for (const s of c.stations) files.push(html(`bureau/${s.station.id}/index.html`, () => renderStation(s, c, dep.name)))
       if (c.hasAddresses && c.stations.length > 1) files.push(html(`commune/${c.code}/rues/index.html`, () => renderStreets(c, dep.name)))
       files.push(html(`commune/${c.code}/index.html`, () => renderCommune(c, dep.name)))
     }
     files.push(html(`departement/${dep.code}/index.html`, () => renderDepartement(dep)))
   }
-  for (const name of BROWSER_MODULES) {
-    files.push({ key: name, body: () => readFileSync(new URL(`./browser/${name}`, import.meta.url), 'utf8'), meta: META.js, shard: false })
+  for (const name of BROWSER_FILES) {
+    const meta = name.endsWith('.css') ? META.css : META.js
+    files.push({ key: name, body: () => readFileSync(new URL(`./browser/${name}`, import.meta.url), 'utf8'), meta, shard: false })
   }
   files.push(html('index.html', () => renderHome(model.departements)))
   return files

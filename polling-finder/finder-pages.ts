@@ -37,7 +37,7 @@ function crumbs(depth: number, ...more: Crumb[]): Crumb[] {
 }
 
 export function renderHome(departements: readonly FinderDepartement[]): string {
-  return render('home', { title: 'Trouver son bureau de vote', breadcrumb: [], departements })
+  return render('home', { title: 'Trouver son bureau de vote', breadcrumb: [], root: '', departements })
 }
 
 export function renderDepartement(dep: FinderDepartement): string {
@@ -110,6 +110,7 @@ export function renderStreets(c: FinderCommune, depName: string): string {
   }
   return render('streets', {
     title: `Rues de ${c.name}`,
+    root,
     breadcrumb: crumbs(3, { href: `${root}departement/${c.departement}/`, label: depName }, { href: '../', label: c.name }),
     name: c.name,
     letters: [...letters].sort(([a], [b]) => a.localeCompare(b)).map(([letter, streets]) => ({ letter, streets })),

@@ -3,6 +3,8 @@
 // browser/finder-lookup.d.ts; a look-up needs at most two of them.
 import {
   communeKey,
+  communeShardPath,
+  DATA_DIR,
   geoTileId,
   GEO_TILE_DEG,
   nameShardId,
@@ -80,21 +82,37 @@ export function postcodeShards(model: FinderModel): Map<string, PostcodeShard> {
   return out
 }
 
+/** Communes that no postcode shard holds: the name index points at a shard of their own. */
+export function communesWithoutPostcode(model: FinderModel): FinderCommune[] {
+  return [...model.communes.values()].filter((c) => c.stations.length > 0 && c.postcodes.length === 0)
+}
+
 export function nameShards(model: FinderModel): Map<string, NameShard> {
   const out = new Map<string, NameShard>()
-  for (const c of model.communes.values()) {
-    if (c.stations.length === 0) continue
-    const entry: NameEntry = {
-      key: communeKey(c.name),
-      name: c.name,
-      code: c.code,
-      dep: c.departement,
-      postcodes: [...new Set(c.postcodes.map((p) => p.postcode))].sort(),
-    }
+  const add = (entry: NameEntry) => {
     const id = nameShardId(entry.key)
     let shard = out.get(id)
     if (shard === undefined) out.set(id, (shard = { communes: [] }))
     shard.communes.push(entry)
+  }
+  for (const c of model.communes.values()) {
+    if (c.stations.length === 0) continue
+    const postcodes = [...new Set(c.postcodes.map((p) => p.postcode))].sort()
+    const base = { code: c.code, dep: c.departement, postcodes }
+    const arrondissements = c.postcodes.filter((p) => p.arrondissement !== undefined)
+    if (arrondissements.length > 0) {
+      // Paris, Lyon, Marseille: one entry per arrondissement, each with its postcode's shard.
+      const seen = new Set<string>()
+      for (const row of arrondissements) {
+        const part = shardCommune(c, row.arrondissement)
+        if (part.stations.length === 0 || seen.has(part.name)) continue
+        seen.add(part.name)
+        add({ ...base, key: communeKey(part.name), name: part.name, postcodes: [row.postcode], shard: `${DATA_DIR}/cp/${row.postcode}.json`, page: part.page })
+      }
+      continue
+    }
+    const shard = postcodes[0] === undefined ? communeShardPath(c.code) : `${DATA_DIR}/cp/${postcodes[0]}.json`
+    add({ ...base, key: communeKey(c.name), name: c.name, shard, page: communePage(c.code) })
   }
   for (const shard of out.values()) shard.communes.sort((a, b) => a.key.localeCompare(b.key))
   return out

@@ -61,6 +61,10 @@ export interface NameEntry {
   code: string
   dep: string
   postcodes: string[]
+  /** The shard holding this commune (or arrondissement), relative to the finder's root. */
+  shard: string
+  /** Its browse page, relative to the finder's root. */
+  page: string
 }
 
 export interface NameShard {
@@ -113,6 +117,7 @@ export function firstShardPath(query: AddressQuery): string | undefined
 export function communeShardPath(code: string): string
 export function geoTilePath(lat: number, lon: number): string
 export function matchCommuneNames(shard: NameShard, typed: string, limit?: number): NameEntry[]
+export function communesOfShard(shard: PostcodeShard | CommuneShard | undefined, entry: NameEntry): ShardCommune[]
 export function communesForQuery(communes: ShardCommune[], query: AddressQuery): ShardCommune[]
 export function findStreets(commune: ShardCommune, typedStreet: string): ShardStreet[]
 export function stationsOnStreet(street: ShardStreet, number: number | undefined): StreetAnswer

@@ -107,8 +107,8 @@ export function houseNumber(text) {
 }
 
 /**
- * The shard files a query needs, in the order to fetch them (each one request):
- * a postcode → its shard; a commune name → the name index, then the commune's shard.
+ * The first shard a query needs (each file is one request): a postcode → its shard; a commune
+ * name → the name index, whose entry then names the one shard holding the commune.
  */
 export function firstShardPath(query) {
   if (query.postcode !== undefined) return `${DATA_DIR}/cp/${query.postcode}.json`
@@ -134,6 +134,16 @@ export function matchCommuneNames(nameShard, typed, limit = 30) {
   const exact = nameShard.communes.filter((c) => c.key === key)
   if (exact.length > 0) return exact
   return nameShard.communes.filter((c) => c.key.startsWith(key)).slice(0, limit)
+}
+
+/**
+ * The communes a name-index entry points at, from the shard it names: its postcode's shard (which
+ * may hold neighbours sharing the postcode) or, without a postcode, its own commune shard.
+ */
+export function communesOfShard(shard, entry) {
+  if (shard === undefined) return []
+  if (shard.commune !== undefined) return [shard.commune]
+  return shard.communes.filter((c) => c.code === entry.code)
 }
 
 /** Communes of a shard that the query's commune words name, or all of them when it names none. */

@@ -2,7 +2,7 @@
 // Everything it knows comes from finder-lookup.js; this file only talks to the DOM and the network.
 // Text is set with textContent, never parsed as HTML.
 import {
-  communeShardPath,
+  communesOfShard,
   describeRun,
   firstShardPath,
   geoTilePath,
@@ -112,11 +112,10 @@ async function search(text) {
     if (matches.length === 0) return show(el('p', `Aucune commune ne s’appelle « ${query.commune} » dans nos données.`))
     if (matches.length > 1) {
       const list = el('ul')
-      for (const m of matches) add(list, el('li')).append(link(`${m.name} (${m.dep})`, `commune/${m.code}/`))
+      for (const m of matches) add(list, el('li')).append(link(`${m.name} (${m.dep})`, m.page))
       return show(el('p', 'Plusieurs communes correspondent :'), list)
     }
-    const shard = await fetchJson(communeShardPath(matches[0].code))
-    communes = shard === undefined ? [] : [shard.commune]
+    communes = communesOfShard(await fetchJson(matches[0].shard), matches[0])
   }
   if (query.street !== '') {
     const answers = lookupAddress(communes, query)

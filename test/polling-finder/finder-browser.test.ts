@@ -31,6 +31,11 @@ t.test('the finder in a browser', async (t) => {
     await page.waitForSelector('#answer section')
     t.match(await page.textContent('#answer'), /Ivry-sur-Seine/)
     t.same(requests.map((u) => new URL(u).pathname), ['/finder/data/cp/94200.json'], 'one request for the look-up')
+    requests.length = 0
+    await page.fill('#q', 'Ivry-sur-Seine')
+    await page.click('button[type=submit]')
+    await page.locator('#answer h2', { hasText: 'Ivry-sur-Seine' }).first().waitFor()
+    t.same(requests.map((u) => new URL(u).pathname), ['/finder/data/noms/iv.json', '/finder/data/cp/94200.json'], 'a commune name: two requests')
     await page.click('#answer a[href^="bureau/94041-"]')
     await page.waitForURL(/\/finder\/bureau\/94041-\d+\/$/)
     t.match(await page.textContent('h1'), /Ivry-sur-Seine/)
