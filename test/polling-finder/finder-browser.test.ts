@@ -20,6 +20,14 @@ t.test('the finder in a browser', async (t) => {
   t.teardown(() => server.close())
   const home = `http://127.0.0.1:${server.port}/finder/`
 
+  t.test('finder files are cached as nginx caches /finder/', async (t) => {
+    for (const path of ['', 'data/cp/94200.json', 'finder-lookup.js']) {
+      const response = await fetch(`${home}${path}`)
+      t.equal(response.status, 200, path || 'home')
+      t.equal(response.headers.get('cache-control'), 'public, max-age=300', path || 'home')
+    }
+  })
+
   t.test('postcode 94200 reaches Ivry-sur-Seine’s stations', async (t) => {
     const page = await browser.newPage()
     t.teardown(() => page.close())
