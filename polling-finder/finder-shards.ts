@@ -98,7 +98,7 @@ export function nameShards(model: FinderModel): Map<string, NameShard> {
   for (const c of model.communes.values()) {
     if (c.stations.length === 0) continue
     const postcodes = [...new Set(c.postcodes.map((p) => p.postcode))].sort()
-    const base = { code: c.code, dep: c.departement, postcodes }
+    const base = { code: c.code, dep: c.departement }
     const arrondissements = c.postcodes.filter((p) => p.arrondissement !== undefined)
     if (arrondissements.length > 0) {
       // Paris, Lyon, Marseille: one entry per arrondissement, each with its postcode's shard.
@@ -107,7 +107,7 @@ export function nameShards(model: FinderModel): Map<string, NameShard> {
         const part = shardCommune(c, row.arrondissement)
         if (part.stations.length === 0 || seen.has(part.name)) continue
         seen.add(part.name)
-        add({ ...base, key: communeKey(part.name), name: part.name, postcodes: [row.postcode], shard: `${DATA_DIR}/cp/${row.postcode}.json`, page: part.page })
+        add({ ...base, key: communeKey(part.name), name: part.name, shard: `${DATA_DIR}/cp/${row.postcode}.json`, page: part.page })
       }
       continue
     }

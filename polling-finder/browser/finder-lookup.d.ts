@@ -60,7 +60,6 @@ export interface NameEntry {
   name: string
   code: string
   dep: string
-  postcodes: string[]
   /** The shard holding this commune (or arrondissement), relative to the finder's root. */
   shard: string
   /** Its browse page, relative to the finder's root. */

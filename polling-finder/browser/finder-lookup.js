@@ -58,10 +58,18 @@ export function communeKey(name) {
   return streetTokens(name).join(' ')
 }
 
-/** The name-index shard holding communes whose key starts like this one. */
+/**
+ * The name-index shard holding communes whose key starts like this one: the first two letters,
+ * except that the 4,000-odd "Saint(e)-…" are filed by the next word's, or their shard would
+ * weigh 120 KB gzipped ("saint-ma" holds Saint-Malo and Saint-Maur).
+ */
 export function nameShardId(key) {
-  const letters = key.replace(/[^a-z]/g, '')
-  return letters.length >= 2 ? letters.slice(0, 2) : `${letters}_`
+  const [first = '', second = ''] = key.split(' ')
+  const two = (word) => {
+    const letters = word.replace(/[^a-z]/g, '')
+    return letters.length >= 2 ? letters.slice(0, 2) : `${letters}_`
+  }
+  return first === 'saint' || first === 'sainte' ? `${first}-${two(second)}` : two(key)
 }
 
 /** The geographic tile of a point. */

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { demoElection } from '../../core/demo-election.js'
-import { findStreets, lookupAddress, parseQuery, stationsOnStreet, type CommuneShard } from '../../polling-finder/browser/finder-lookup.js'
+import { communeKey, findStreets, lookupAddress, nameShardId, parseQuery, stationsOnStreet, type CommuneShard } from '../../polling-finder/browser/finder-lookup.js'
 import { buildFinder, FINDER_CACHE_CONTROL } from '../../polling-finder/finder-build.js'
 import { readAddressTable } from '../../polling-finder/inputs/address-table.js'
 import { readPollingPlaces } from '../../polling-finder/inputs/polling-places.js'
@@ -69,4 +69,11 @@ t.test('a build from the demo election answers a split street by side', async (t
   t.match(streets, /pairs de 2 à 4/)
   const other = storage.objects.get('finder/commune/44109/index.html')?.body.toString() ?? ''
   t.match(other, /Nous n’avons pas la répartition des adresses/, 'a commune without address data lists all its stations')
+})
+
+t.test('the name index files the many Saint(e)-… by their second word', async (t) => {
+  t.equal(nameShardId(communeKey('Saint-Maur-des-Fossés')), 'saint-ma')
+  t.equal(nameShardId(communeKey('Sainte-Marie')), 'sainte-ma')
+  t.equal(nameShardId(communeKey('Ivry-sur-Seine')), 'iv')
+  t.equal(nameShardId(communeKey('Y')), 'y_')
 })
