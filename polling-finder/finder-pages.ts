@@ -73,6 +73,7 @@ export function renderCommune(c: FinderCommune, depName: string): string {
     several: c.stations.length > 1,
     stationCount: c.stations.length,
     hasAddresses: c.hasAddresses,
+    hasAreas: c.stations.some((s) => s.area !== undefined),
     groups,
   })
 }

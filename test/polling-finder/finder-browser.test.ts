@@ -56,6 +56,7 @@ t.test('the finder in a browser', async (t) => {
     await page.goto(home)
     await page.click('a[href="departement/75/"]')
     await page.click('a[href$="commune/75056/"]')
+    t.match(await page.textContent('body'), /secteurs des bureaux sont connus.*Utiliser ma position/s, 'Paris has no address table: the page points to the areas')
     const links = await page.$$eval('a[href*="bureau/75056-"]', (as) => as.map((a) => (a as unknown as { href: string }).href))
     const stations = new Set(links.map((h) => h.match(/bureau\/(75056-\d+)\//)?.[1]))
     t.equal(stations.size, 896, 'the Paris page links to all 896 stations (click 3)')
