@@ -7,6 +7,7 @@ import { demoElection } from '../../core/demo-election.js'
 import { communeKey, findStreets, lookupAddress, nameShardId, parseQuery, stationsOnStreet, type CommuneShard } from '../../polling-finder/browser/finder-lookup.js'
 import { buildFinder, FINDER_CACHE_CONTROL } from '../../polling-finder/finder-build.js'
 import { readAddressTable } from '../../polling-finder/inputs/address-table.js'
+import { readOpeningHours } from '../../polling-finder/inputs/opening-hours.js'
 import { readPollingPlaces } from '../../polling-finder/inputs/polling-places.js'
 import { memoryStorage } from '../helpers/recording-outputs.js'
 
@@ -30,6 +31,17 @@ t.test('simple address table: bad lines are named', async (t) => {
   t.same(table.problems, ['line 8: numero "abc" is not a house number', 'line 9: no street (voie)'])
 })
 
+t.test('opening hours: bad lines are named, the first hours of a commune kept', async (t) => {
+  const hours = await readOpeningHours(join(FIXTURES, 'hours.csv'))
+  t.same(hours.rows, [{ commune: '35238', hours: { open: '08:00', close: '19:00' } }])
+  t.same(hours.problems, [
+    'line 3: commune 35238 already has hours on line 2',
+    'line 4: opening 20:00 is not before closing 08:00',
+    'line 5: commune "4410" is not an INSEE code',
+    'line 6: hours "8h"–"19:00" are not HH:MM',
+  ])
+})
+
 t.test('a build from the demo election answers a split street by side', async (t) => {
   const storage = memoryStorage()
   const summary = await buildFinder(
@@ -37,6 +49,7 @@ t.test('a build from the demo election answers a split street by side', async (t
       definition: demoElection().definition,
       places: [await readPollingPlaces(join(FIXTURES, 'places-simple.csv'))],
       addresses: [await readAddressTable(join(FIXTURES, 'addresses-simple.csv'))],
+      hours: await readOpeningHours(join(FIXTURES, 'hours.csv')),
     },
     { storage },
   )
@@ -60,6 +73,8 @@ t.test('a build from the demo election answers a split street by side', async (t
   t.same(answer?.stations.map((i) => commune.stations[i]?.code), ['0001'], '"bd" and "boulevard" are one street')
   const stationPage = storage.objects.get('finder/bureau/35238-0001/index.html')?.body.toString() ?? ''
   t.match(stationPage, /Hôtel de ville/)
+  t.match(stationPage, /de 08:00 à 19:00/, 'the commune’s own hours')
+  t.match(storage.objects.get('finder/bureau/44109-0001/index.html')?.body.toString() ?? '', /de 08:00 à 20:00/, 'elsewhere the default')
   t.match(stationPage, /geo:48\.1113,-1\.68/)
   t.match(stationPage, /Bureau 0002/, 'the other bureau at the same place is listed')
   t.match(stationPage, /href="\.\.\/\.\.\/\.\.\/commune\/35238\/bureau\/0001\/"/, 'links to the results site’s station page')
