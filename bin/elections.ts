@@ -16,6 +16,8 @@ import { withAdminDb } from './desk-admin.js'
 import { runCredentialsIssue, runClientToken, sheetChannelsProblem } from './credentials-command.js'
 import { runPhone } from './phone.js'
 import { runKafkaAcls } from './kafka-acls.js'
+import { runFinderBuild } from './finder-build.js'
+import { FinderInputError } from '../polling-finder/inputs/text-table.js'
 
 const USAGE = `usage: elections <command> [options]
 
@@ -28,6 +30,9 @@ commands:
                                    whole pipeline in-process, wait until all is published, print a
                                    summary and exit (--target with phone needs the credentials CSV)
   election load FILE               load an election definition from a results file
+  finder build [--stations FILE] [--places F …] [--areas F …] [--addresses F …] [--postcodes F] [--hours F]
+                                   build the static polling-station finder into OUTPUT_DIR/finder/
+                                   (and S3); without --stations, from the built-in demo election
   credentials issue FILE --out DIR [--phone NUMBER] [--form-url URL] [--station ID …]
                                    give every station of FILE's election a code and a PIN: a CSV
                                    and a printable sheet per commune under DIR; hashes to ingest.
@@ -111,6 +116,32 @@ async function main(argv: string[]): Promise<number> {
       if (file === undefined || positionals.length > 1) throw new UsageError('election load takes exactly one results FILE')
       const config = loadConfig()
       return runElectionLoad(config, createLogger(config.logLevel), file)
+    }
+    case 'finder': {
+      const [sub, ...args] = rest
+      if (sub !== 'build') throw new UsageError('finder takes a sub-command: build')
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          stations: { type: 'string' },
+          places: { type: 'string', multiple: true },
+          areas: { type: 'string', multiple: true },
+          addresses: { type: 'string', multiple: true },
+          postcodes: { type: 'string' },
+          hours: { type: 'string' },
+        },
+      })
+      if (positionals.length > 0) throw new UsageError('finder build takes only options (--stations FILE, --places FILE, …)')
+      return runFinderBuild(loadConfig(), {
+        stations: values.stations,
+        places: values.places ?? [],
+        areas: values.areas ?? [],
+        addresses: values.addresses ?? [],
+        postcodes: values.postcodes,
+        hours: values.hours,
+      })
     }
     case 'ingest':
     case 'consolidate':
@@ -224,7 +255,7 @@ try {
   } else if (err instanceof ServiceUnavailableError || err instanceof DbConnectionError) {
     process.stderr.write(`elections: ${err.message}\n`)
     process.exitCode = 69 // EX_UNAVAILABLE
-  } else if (err instanceof ResultsFileError || isFileError(err)) {
+  } else if (err instanceof ResultsFileError || err instanceof FinderInputError || isFileError(err)) {
     // Expected failures a person can fix: say what and where, without a stack trace.
     process.stderr.write(`elections: ${(err as Error).message}\n`)
     process.exitCode = 66 // EX_NOINPUT
