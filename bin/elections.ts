@@ -15,6 +15,9 @@ import { auditVerify, userAdd, userDisable } from './users.js'
 import { withAdminDb } from './desk-admin.js'
 import { runCredentialsIssue, runClientToken, sheetChannelsProblem } from './credentials-command.js'
 import { runPhone } from './phone.js'
+import { runKafkaAcls } from './kafka-acls.js'
+import { runFinderBuild } from './finder-build.js'
+import { FinderInputError } from '../polling-finder/inputs/text-table.js'
 
 const USAGE = `usage: elections <command> [options]
 
@@ -30,6 +33,9 @@ commands:
                                    --typo-rate 0.02 mistypes one figure of 2 % of the phone returns
                                    (seeded, --typo-seed, default 1) to rehearse double entry
   election load FILE               load an election definition from a results file
+  finder build [--stations FILE] [--places F …] [--areas F …] [--addresses F …] [--postcodes F] [--hours F]
+                                   build the static polling-station finder into OUTPUT_DIR/finder/
+                                   (and S3); without --stations, from the built-in demo election
   credentials issue FILE --out DIR [--phone NUMBER] [--form-url URL] [--station ID …]
                                    give every station of FILE's election a code and a PIN: a CSV
                                    and a printable sheet per commune under DIR; hashes to ingest.
@@ -46,6 +52,8 @@ commands:
   user add NAME --role R [--name N]  add a desk user (operator, supervisor, admin); password on stdin
   user disable NAME                disable a desk user
   audit verify                     check the audit log's hash chain; names the first broken entry
+  kafka acls                       grant each service's Kafka user its topics (as the administrator;
+                                   KAFKA_BROKERS, KAFKA_SASL_USERNAME/PASSWORD, KAFKA_TOPIC_PREFIX)
   db migrate                       apply the database migrations (DATABASE_URL)
   db setup [ADMIN_URL]             create the database roles (run once, as a PostgreSQL superuser)
   help                             this text
@@ -118,6 +126,32 @@ async function main(argv: string[]): Promise<number> {
       const config = loadConfig()
       return runElectionLoad(config, createLogger(config.logLevel), file)
     }
+    case 'finder': {
+      const [sub, ...args] = rest
+      if (sub !== 'build') throw new UsageError('finder takes a sub-command: build')
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          stations: { type: 'string' },
+          places: { type: 'string', multiple: true },
+          areas: { type: 'string', multiple: true },
+          addresses: { type: 'string', multiple: true },
+          postcodes: { type: 'string' },
+          hours: { type: 'string' },
+        },
+      })
+      if (positionals.length > 0) throw new UsageError('finder build takes only options (--stations FILE, --places FILE, …)')
+      return runFinderBuild(loadConfig(), {
+        stations: values.stations,
+        places: values.places ?? [],
+        areas: values.areas ?? [],
+        addresses: values.addresses ?? [],
+        postcodes: values.postcodes,
+        hours: values.hours,
+      })
+    }
     case 'ingest':
     case 'consolidate':
     case 'publish':
@@ -188,6 +222,10 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'disable') return withAdminDb(config, logger, (db) => userDisable(db, username))
       throw new UsageError('user takes a sub-command: add or disable')
     }
+    case 'kafka': {
+      if (rest[0] !== 'acls' || rest.length > 1) throw new UsageError('kafka takes a sub-command: acls')
+      return runKafkaAcls(loadConfig(), (line) => process.stdout.write(`${line}\n`))
+    }
     case 'audit': {
       if (rest[0] !== 'verify' || rest.length > 1) throw new UsageError('audit takes a sub-command: verify')
       const config = loadConfig()
@@ -244,7 +282,7 @@ try {
   } else if (err instanceof ServiceUnavailableError || err instanceof DbConnectionError) {
     process.stderr.write(`elections: ${err.message}\n`)
     process.exitCode = 69 // EX_UNAVAILABLE
-  } else if (err instanceof ResultsFileError || isFileError(err)) {
+  } else if (err instanceof ResultsFileError || err instanceof FinderInputError || isFileError(err)) {
     // Expected failures a person can fix: say what and where, without a stack trace.
     process.stderr.write(`elections: ${(err as Error).message}\n`)
     process.exitCode = 66 // EX_NOINPUT

@@ -83,7 +83,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
         if (admin) logger.warn({ username: admin.username }, 'desk: created the first administrator (password printed once on stdout)')
         firstAdmin = admin
       }
-      const desk = newDesk(config, logger, { db: deskDb, cache, metrics: createMetricsRegistry(false) })
+      // The desk's decisions reach [results] through the consolidator's relay, at once in one process.
+      const desk = newDesk(config, logger, { db: deskDb, cache, metrics: createMetricsRegistry(false), onResultsWritten: () => consolidator.outboxWritten() })
       resources.defer('desk', () => desk.close())
       const server = resources.add('desk server', await listen(desk.app, config.ports.desk, config.host))
       deskUrl = `http://${config.host}:${server.port}/`

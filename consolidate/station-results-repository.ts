@@ -235,3 +235,30 @@ export async function readStationIdsInState(q: Queryable, electionId: string, st
   )
   return res.rows.map((r) => r.station_id)
 }
+
+/**
+ * Writes one station's new state as a results-desk decision decided it, on a row the caller holds
+ * locked (readStationResults with `lock`). UPDATE only: the desk role may not insert station rows,
+ * and every station has one from its definition.
+ */
+export async function updateStationResult(tx: Queryable, ref: StationRef, row: StationResultRow, at: Date): Promise<void> {
+  const res = await tx.query(
+    `UPDATE station_results SET state = $4, current_return_id = $5, version = $6, counts = $7::jsonb, turnout = $8,
+            validated_return_id = $9, validated_at = $10::timestamptz, updated_at = $11::timestamptz
+      WHERE election_id = $1 AND contest_id = $2 AND station_id = $3`,
+    [
+      ref.electionId,
+      ref.contestId,
+      ref.stationId,
+      row.state,
+      row.currentReturnId ?? null,
+      row.version,
+      row.counts === undefined ? null : JSON.stringify(row.counts),
+      row.turnout ?? null,
+      row.validatedReturnId ?? null,
+      row.validatedAt ?? null,
+      at,
+    ],
+  )
+  if (res.affectedRows !== 1) throw new Error(`station result ${ref.electionId}/${ref.contestId}/${ref.stationId} has no row to update`)
+}

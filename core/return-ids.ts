@@ -30,15 +30,51 @@ export function returnIdFromContent(submittedBy: string, canonicalBody: unknown)
   return `${submittedBy}:sha256:${digest.slice(0, 32)}`
 }
 
-/** JSON with object keys sorted, so equal content always hashes the same. */
+/**
+ * JSON with object keys in a canonical order, so equal content always hashes the same: keys that
+ * are array indices ("0", "7", "12") first in numeric order, then the others sorted by UTF-16 code
+ * units. (That odd first rule is how JavaScript orders an object's keys; the first version of this
+ * function rebuilt objects with sorted keys and let JSON.stringify list them, and ids and hashes
+ * already stored depend on its exact bytes.) Otherwise exactly what JSON.stringify writes of data
+ * parsed from JSON: no spaces, a key whose value is undefined left out, undefined in an array
+ * written null, toJSON honoured. Written directly rather than with a replacer, which sends
+ * JSON.stringify down its slow path and copies every object: ingest runs this on every return.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      // A null prototype, so a "__proto__" key from parsed JSON stays a key instead of vanishing.
-      const sorted: Record<string, unknown> = Object.create(null) as Record<string, unknown>
-      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k]
-      return sorted
-    }
-    return v
-  })
+  const json = canonical(value, '')
+  if (json === undefined) throw new TypeError('canonicalJson: nothing to write (undefined or a function)')
+  return json
+}
+
+function canonical(value: unknown, key: string): string | undefined {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON(key: string): unknown }).toJSON(key)
+  }
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) as string | undefined
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (canonical(value[i], String(i)) ?? 'null')
+    return out + ']'
+  }
+  const record = value as Record<string, unknown>
+  let out = '{'
+  for (const k of orderedKeys(record)) {
+    // An own "__proto__" key from parsed JSON reads as itself: Object.keys lists only own keys.
+    const v = canonical(record[k], k)
+    if (v !== undefined) out += (out.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + v
+  }
+  return out + '}'
+}
+
+/** Object.keys lists array-index keys first, in numeric order; only the rest need sorting. */
+function orderedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record)
+  let indices = 0
+  while (indices < keys.length && isArrayIndex(keys[indices] as string)) indices++
+  if (indices === 0) return keys.sort()
+  return keys.slice(0, indices).concat(keys.slice(indices).sort())
+}
+
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1
 }

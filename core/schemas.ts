@@ -165,5 +165,10 @@ export const StationResultSchema = z.object({
   validatedAt: z.iso.datetime({ offset: true }),
   /** Why a published figure changed or was withdrawn; absent for a first publication. */
   reason: z.string().max(500).optional(),
+  /**
+   * The signed tally sheet's scan behind these figures, when one was uploaded: the station page
+   * shows its SHA-256 (and links to it where scans are published). Absent in older messages.
+   */
+  scan: ScanRefSchema.optional(),
 })
 export type StationResult = z.infer<typeof StationResultSchema>

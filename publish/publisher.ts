@@ -14,9 +14,9 @@ import type { Registry } from '../infra/metrics.js'
 import { createNoPurger, type Purger } from '../infra/purge/purger.js'
 import type { Storage } from '../infra/storage/storage.js'
 import { createActiveLock, defaultLockTtlMs } from './active-lock.js'
-import { createCompressor } from './compressed-variants.js'
+import { createCompressor } from '../infra/storage/compressed-variants.js'
 import { PageDigests } from './page-digests.js'
-import { cycleFileKeys, STATUS_KEY, STATUS_META, writeAreas, writeStatus } from './page-writer.js'
+import { cycleFileKeys, STATUS_KEY, STATUS_META, writeAreas, writeStatus, type PageOptions } from './page-writer.js'
 import { createPublisherMetrics } from './publisher-metrics.js'
 import { createPurgeQueue } from './purge-queue.js'
 import { ResultsState } from './results-state.js'
@@ -42,6 +42,8 @@ export interface PublisherDeps {
   clock?: () => Date
   /** Pages of areas without any result written per timed cycle (see TallyTree.takeDirty). Default 500. */
   areasWithoutResultsPerCycle?: number
+  /** The département map and where tally-sheet scans are published (page-writer.ts). Default: neither. */
+  pages?: PageOptions
 }
 
 export interface CycleReport {
@@ -143,8 +145,8 @@ export function buildPublisher(deps: PublisherDeps) {
       const trustDigests = outputChecked || (await outputMatchesDigests())
       outputChecked = true
       const report = await lock.keepDuring(async (signal) => {
-        writer = await SiteWriter.open({ storage, digests, compressor, signal }, cycleFileKeys(dirty), trustDigests)
-        await writeAreas(writer, tallies, dirty)
+        writer = await SiteWriter.open({ storage, digests, compressor, signal }, cycleFileKeys(tallies, dirty, deps.pages), trustDigests)
+        await writeAreas(writer, tallies, dirty, deps.pages)
         await writeStatus(writer, tallies)
         return writer.finish()
       })

@@ -1,12 +1,14 @@
 // The results desk, built from its parts: an express app on the consolidation database (the
-// desk role: it reads, and writes only audit entries) and the Cache (sessions, lockouts). The
-// caller (bin/, a test) owns the database, the cache and the HTTP listener.
+// desk role: it reads, and writes only audit entries and its decisions on stations) and the
+// Cache (sessions, lockouts). The caller (bin/, a test) owns the database, the cache and the
+// HTTP listener.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { Cache } from '../../infra/cache/cache.js'
 import type { Db } from '../../infra/db/db.js'
 import { createApp } from '../../infra/http/http.js'
 import type { Logger } from '../../infra/logging.js'
 import type { Registry } from '../../infra/metrics.js'
+import type { Storage } from '../../infra/storage/storage.js'
 import { countLockoutsInForce, readLockouts } from '../pin-lockouts-repository.js'
 import { readCompleteness } from './completeness-repository.js'
 import { dashboardView } from './dashboard-view.js'
@@ -16,13 +18,14 @@ import { deskCss } from './desk-templates.js'
 import { deskListsRoutes, LIVE } from './desk-lists-routes.js'
 import { createLiveFeed } from './live-feed.js'
 import { liveRoutes, sendLiveScript } from './live-routes.js'
-import type { ReadCorrectionsAwaitingApproval } from './review-queue-repository.js'
+import { readCorrectionsAwaitingApproval, type ReadCorrectionsAwaitingApproval } from './review-queue-repository.js'
 import { DESK_ROLES } from './desk-users.js'
 import { ENDED_LOCKOUTS_SHOWN, lockoutsView } from './lockouts-view.js'
 import { loginRoutes } from './login-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { loadSession, requireCsrfToken } from './session-middleware.js'
 import { createSessionStore } from './sessions.js'
+import { stationRoutes } from './station-routes.js'
 
 export interface DeskDeps {
   db: Db
@@ -34,11 +37,15 @@ export interface DeskDeps {
   secureCookies: boolean
   /** How often the live figures poll the database while a page listens (GET /events); 2 s by default. */
   liveIntervalMs?: number
-  /**
-   * Hook for the review queue's section of corrections awaiting a second supervisor, for the
-   * station actions to provide once they keep corrections; without it the section is not shown.
-   */
+  /** The review queue's corrections awaiting a second supervisor: desk_corrections by default. */
   correctionsAwaitingApproval?: ReadCorrectionsAwaitingApproval
+  /** Where ingest stores the scans of signed tally sheets (read only); without it the station page cannot show them. */
+  scans?: Storage
+  /**
+   * Called when a desk action has committed a result to the outbox. In one process with the
+   * consolidator, its relay takes it at once; otherwise its periodic rescan of the outbox does.
+   */
+  onResultsWritten?: () => void
 }
 
 export interface Desk {
@@ -74,12 +81,14 @@ export function buildDesk(deps: DeskDeps): Desk {
     const now = clock()
     sendPage(res, 200, 'dashboard', { ...dashboardView(await readCompleteness(db), await countLockoutsInForce(db, now), now), live: LIVE })
   })
-  app.use(deskListsRoutes({ db, clock, correctionsAwaitingApproval: deps.correctionsAwaitingApproval }))
+  app.use(deskListsRoutes({ db, clock, correctionsAwaitingApproval: deps.correctionsAwaitingApproval ?? readCorrectionsAwaitingApproval }))
 
   app.get('/lockouts', requireRole(...DESK_ROLES), async (_req, res) => {
     const now = clock()
     sendPage(res, 200, 'lockouts', lockoutsView(await readLockouts(db, now, ENDED_LOCKOUTS_SHOWN), now))
   })
+
+  app.use(stationRoutes({ db, scans: deps.scans, clock, logger, onResultsWritten: deps.onResultsWritten }))
 
   app.use((_req, res) => {
     sendMessage(res, 404, 'Page introuvable', 'Cette adresse ne correspond à aucune page du bureau des résultats.')

@@ -50,7 +50,7 @@ function parseQuery<T>(schema: z.ZodType<T>, req: Request, res: Response, back: 
 export interface DeskListsDeps {
   db: Queryable
   clock: () => Date
-  /** The second-supervisor corrections, once the station actions keep them; absent, the queue has no such section. */
+  /** The corrections awaiting a second supervisor; absent, the queue has no such section. */
   correctionsAwaitingApproval: ReadCorrectionsAwaitingApproval | undefined
 }
 

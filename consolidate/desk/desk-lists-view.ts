@@ -139,7 +139,7 @@ export function reviewView(
     elections: elections.map((e) => ({ ...e, selected: e.electionId === filter.electionId })),
     allElections: filter.electionId === undefined,
     items: page.items.map(item),
-    // Undefined (no section) until the station actions provide the corrections.
+    // Undefined (no section) when the desk was built without a source of corrections.
     corrections:
       corrections === undefined
         ? undefined

@@ -6,7 +6,7 @@ import Mustache from 'mustache'
 
 const TEMPLATE_DIR = new URL('./templates/', import.meta.url)
 
-const PAGES = ['login', 'dashboard', 'lockouts', 'message', 'departement', 'chase', 'review'] as const
+const PAGES = ['login', 'dashboard', 'lockouts', 'message', 'station', 'departement', 'chase', 'review'] as const
 const PARTIALS = ['header', 'footer', 'completeness-head', 'completeness-row', 'lockout-head', 'lockout-row', 'pagination'] as const
 export type DeskPage = (typeof PAGES)[number]
 

@@ -1,6 +1,6 @@
 // SQL for the review queue: the contest results the consolidator held for a person (in conflict,
 // or needing review), most urgent first, with the check codes found on the return that holds
-// them. Read-only. The held results are few among 69,000; the partial index of migration 005
+// them. Read-only. The held results are few among 69,000; the partial index of migration 006
 // finds them without a scan.
 import type { Queryable } from '../../infra/db/db.js'
 import { toIso, toNumber } from '../sql-values.js'
@@ -68,12 +68,7 @@ export async function readReviewQueue(db: Queryable, options: { electionId: stri
   }
 }
 
-/**
- * A desk correction entered by one supervisor and waiting for a second one's approval (four
- * eyes). The corrections and their table belong to the station actions (the desk-actions work);
- * the queue lists them through `DeskDeps.correctionsAwaitingApproval` once that exists, and shows
- * no such section until then.
- */
+/** A desk correction entered by one supervisor and waiting for a second one's approval (four eyes). */
 export interface CorrectionAwaitingApproval {
   electionId: string
   contestId: string
@@ -84,3 +79,22 @@ export interface CorrectionAwaitingApproval {
 }
 
 export type ReadCorrectionsAwaitingApproval = (db: Queryable) => Promise<CorrectionAwaitingApproval[]>
+
+/** The pending corrections (`desk_corrections`, migration 005), the longest waiting first. */
+export const readCorrectionsAwaitingApproval: ReadCorrectionsAwaitingApproval = async (db) => {
+  const res = await db.query<{ election_id: string; contest_id: string; station_id: string; code: string; name: string; entered_by: string; entered_at: unknown }>(
+    `SELECT c.election_id, c.contest_id, c.station_id, s.code, s.name, c.entered_by, c.entered_at
+       FROM desk_corrections c
+       JOIN stations s ON s.election_id = c.election_id AND s.station_id = c.station_id
+      WHERE c.status = 'pending'
+      ORDER BY c.entered_at, c.id`,
+  )
+  return res.rows.map((r) => ({
+    electionId: r.election_id,
+    contestId: r.contest_id,
+    stationId: r.station_id,
+    stationLabel: `${r.code} · ${r.name}`,
+    enteredBy: r.entered_by,
+    enteredAt: new Date(toIso(r.entered_at)),
+  }))
+}

@@ -12,6 +12,7 @@ import { migrate } from '../../infra/db/migrate.js'
 import { openPgliteDb } from '../../infra/db/pglite-db.js'
 import { listen } from '../../infra/http/http.js'
 import { silentLogger } from '../../infra/logging.js'
+import type { Storage } from '../../infra/storage/storage.js'
 import { decodeEntities } from './form-client.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 
@@ -118,7 +119,7 @@ export const TEST_PASSWORD = 'correct horse battery staple'
 /** A migrated PGlite database (or `db`), a memory cache, and the desk listening on port 0. */
 export async function startTestDesk(
   t: Test,
-  options: { db?: Db; cache?: Cache; secureCookies?: boolean; clock?: () => Date; liveIntervalMs?: number } = {},
+  options: { db?: Db; cache?: Cache; secureCookies?: boolean; clock?: () => Date; scans?: Storage; onResultsWritten?: () => void; liveIntervalMs?: number } = {},
 ): Promise<TestDesk> {
   let db = options.db
   if (db === undefined) {
@@ -136,6 +137,8 @@ export async function startTestDesk(
     metrics: createMetricsRegistry(false),
     clock: options.clock ?? (() => TEST_NOW),
     secureCookies: options.secureCookies ?? false,
+    ...(options.scans === undefined ? {} : { scans: options.scans }),
+    ...(options.onResultsWritten === undefined ? {} : { onResultsWritten: options.onResultsWritten }),
     ...(options.liveIntervalMs === undefined ? {} : { liveIntervalMs: options.liveIntervalMs }),
   })
   const server = await listen(desk.app, 0, '127.0.0.1')

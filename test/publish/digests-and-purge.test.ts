@@ -22,7 +22,11 @@ const stationById = (id: string): Station => {
   return s
 }
 const allResults = () => def.stations.map((s, i) => smallStationResult(s, { seed: 3 + i * 5 }))
-const AREA_FILES = ['index.html', 'index.json', 'results.csv']
+const PAGE_FILES = ['index.html', 'index.en.html', 'index.json', 'results.csv']
+/** 11 area and 9 station pages, each in PAGE_FILES, the two assets and status.json. */
+const ALL_FILES = 20 * 4 + 2 + 1
+/** Each file's path, and the folder of each index.html (one per page). */
+const ALL_PATHS = ALL_FILES + 20
 const isVariant = (key: string) => key.endsWith('.gz') || key.endsWith('.br')
 
 interface Setup {
@@ -62,32 +66,32 @@ t.test('a changed area writes and purges exactly its files; an unchanged file is
   const bus = await busWithResults(t)
   const { publisher, storage, purger } = await publisherOn(t, { bus })
   const first = await publisher.publishNow()
-  t.same([first.filesWritten, first.filesUnchanged], [34, 0])
+  t.same([first.filesWritten, first.filesUnchanged], [ALL_FILES, 0])
   const everything = purger.take()
   t.equal(everything.length, 1, 'one purge for the cycle')
-  t.equal(everything[0]?.length, 34 + 11, 'every file, and each area folder')
+  t.equal(everything[0]?.length, ALL_PATHS, 'every file, and each page folder')
   storage.take()
 
-  // New figures in Créteil: its commune, département, région and the country change.
+  // New figures in Créteil: its station, commune, département, région and the country change; the assets do not.
   await produceResults(bus, [smallStationResult(stationById('94028-0002'), { version: 2, seed: 40 })])
   const changed = await publisher.publishNow()
-  const areas = ['commune/94028/', 'departement/94/', 'region/11/', '']
-  const files = [...areas.flatMap((dir) => AREA_FILES.map((f) => `${dir}${f}`)), 'status.json']
-  t.same(storage.take().filter((k) => !isVariant(k)).sort(), [...files].sort(), 'the four areas and status.json')
+  const pages = ['commune/94028/bureau/0002/', 'commune/94028/', 'departement/94/', 'region/11/', '']
+  const files = [...pages.flatMap((dir) => PAGE_FILES.map((f) => `${dir}${f}`)), 'status.json']
+  t.same(storage.take().filter((k) => !isVariant(k)).sort(), [...files].sort(), 'the station, the four areas and status.json')
   t.same(purger.take(), [[...files.flatMap(sitePathsOf)].sort()], 'exactly their paths, folders included, in one purge')
-  t.same([changed.filesWritten, changed.filesUnchanged, changed.pathsPurged], [13, 0, 17])
+  t.same([changed.filesWritten, changed.filesUnchanged, changed.pathsPurged], [21, 2, 26])
 
   // The same figures again as version 3: pages show the new snapshot, the CSVs (figures only) do not change.
   await produceResults(bus, [smallStationResult(stationById('94028-0002'), { version: 3, seed: 40 })])
   const sameFigures = await publisher.publishNow()
   t.equal(sameFigures.areasRendered, 4)
-  t.same([sameFigures.filesWritten, sameFigures.filesUnchanged], [9, 4])
+  t.same([sameFigures.filesWritten, sameFigures.filesUnchanged], [16, 5 + 2])
   const written = storage.take()
   t.notOk(
     written.some((k) => k.includes('results.csv')),
     'no results.csv and no variant of one rewritten',
   )
-  t.equal(written.length, 9 * 3, 'the nine changed files and their variants')
+  t.equal(written.length, 16 * 3, 'the sixteen changed files and their variants')
   t.notOk(
     purger.take().flat().some((p) => p.endsWith('results.csv')),
     'no unchanged CSV purged',
@@ -106,7 +110,7 @@ t.test('digests in the cache outlive the publisher: a restart over the same resu
   t.teardown(() => cache.close())
   const storage = memoryStorage('out-a')
   const first = await publisherOn(t, { bus, cache, storage })
-  t.equal((await first.publisher.publishNow()).filesWritten, 34)
+  t.equal((await first.publisher.publishNow()).filesWritten, ALL_FILES)
   await first.publisher.stop()
   storage.take()
 
@@ -114,15 +118,15 @@ t.test('digests in the cache outlive the publisher: a restart over the same resu
   const registry = createMetricsRegistry(false)
   const restarted = await publisherOn(t, { bus, cache, storage, purger, registry })
   const report = await restarted.publisher.publishNow()
-  t.same([report.areasRendered, report.filesWritten, report.filesUnchanged, report.pathsPurged], [11, 0, 34, 0], 'every area rendered, none written')
+  t.same([report.areasRendered, report.filesWritten, report.filesUnchanged, report.pathsPurged], [11, 0, ALL_FILES, 0], 'every area rendered, none written')
   t.same(storage.take(), [], 'no put at all')
   t.same(purger.take(), [], 'no purge')
-  t.match(await registry.metrics(), /publish_files_unchanged_total 34/)
+  t.match(await registry.metrics(), new RegExp(`publish_files_unchanged_total ${ALL_FILES}`))
 
   // Another output on the same cache has its own digests: it gets every file.
   const other = await publisherOn(t, { bus, cache, storage: memoryStorage('out-b') })
   await restarted.publisher.stop()
-  t.equal((await other.publisher.publishNow()).filesWritten, 34)
+  t.equal((await other.publisher.publishNow()).filesWritten, ALL_FILES)
 })
 
 t.test('an output emptied behind the cache is rewritten in full', async (t) => {
@@ -137,8 +141,8 @@ t.test('an output emptied behind the cache is rewritten in full', async (t) => {
   const emptied = memoryStorage('out')
   const restarted = await publisherOn(t, { bus, cache, storage: emptied })
   const report = await restarted.publisher.publishNow()
-  t.same([report.filesWritten, report.filesUnchanged], [34, 0])
-  t.equal(emptied.objects.size, 34 * 3)
+  t.same([report.filesWritten, report.filesUnchanged], [ALL_FILES, 0])
+  t.equal(emptied.objects.size, ALL_FILES * 3)
 })
 
 t.test('a failed purge is logged, counted and its paths go with the next cycle', async (t) => {
@@ -148,16 +152,16 @@ t.test('a failed purge is logged, counted and its paths go with the next cycle',
   const { publisher } = await publisherOn(t, { bus, purger, registry })
   purger.failNext(1)
   const failed = await publisher.publishNow()
-  t.same([failed.filesWritten, failed.pathsPurged], [34, 0], 'the cycle itself succeeds')
+  t.same([failed.filesWritten, failed.pathsPurged], [ALL_FILES, 0], 'the cycle itself succeeds')
   const [attempt] = purger.take()
-  t.equal(attempt?.length, 45)
+  t.equal(attempt?.length, ALL_PATHS)
   let metrics = await registry.metrics()
   t.match(metrics, /publish_purge_failures_total 1/)
-  t.match(metrics, /publish_purge_pending_paths 45/)
+  t.match(metrics, new RegExp(`publish_purge_pending_paths ${ALL_PATHS}`))
 
   // The next cycle purges them with its own, even when it writes nothing.
   const retried = await publisher.publishNow()
-  t.same([retried.filesWritten, retried.pathsPurged], [0, 45])
+  t.same([retried.filesWritten, retried.pathsPurged], [0, ALL_PATHS])
   t.same(purger.take(), [attempt])
 
   purger.failNext(1)
@@ -193,8 +197,9 @@ t.test('a failed write records no digest for the file, and what was written is s
   const rewritten = inner.take().filter((k) => !isVariant(k))
   t.ok(rewritten.includes('departement/94/index.html'), 'the failed file is written again: its digest was never recorded')
   t.notOk(rewritten.includes('commune/94028/index.html'), 'a file written by the failed cycle is not written again')
-  t.equal(retry.filesWritten + retry.filesUnchanged, 34)
+  // Station pages the failed cycle wrote are not rendered again; the 11 areas, assets and status.json are.
+  t.equal(retry.filesWritten + retry.filesUnchanged, 11 * 4 + 2 + 1)
   const [purge] = purger.take()
   t.ok(purge?.includes('/commune/94028/') && purge.includes('/departement/94/') && purge.includes('/'), 'files of both cycles purged')
-  t.equal(purge?.length, 45, 'every file of the site, once')
+  t.equal(purge?.length, ALL_PATHS, 'every file of the site, once')
 })

@@ -1,6 +1,6 @@
 // A whole France (69,242 stations, 35,700 communes, 107 départements) through the publisher:
-// every page is rendered once, national = Σ of the stations, and a later correction re-renders
-// only its four areas. Time is printed as a comment, not asserted: speed is measured by
+// every page (areas and stations) is rendered once, national = Σ of the stations, and a later
+// correction re-renders only its station and four areas. Time is printed as a comment, not asserted: speed is measured by
 // bench/replay-france.ts, where it is compared with a baseline of the same run.
 import t from 'tap'
 import { join } from 'node:path'
@@ -58,22 +58,26 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
 
   const regions = new Set(def.areas.filter((a) => a.level === 'region').map((a) => a.code)).size
   const areas = 1 + regions + 107 + FRANCE_COMMUNES
+  // Per area and per station: index.json, index.html, index.en.html, results.csv; then the style
+  // sheet, the refresh script and status.json.
+  const files = (areas + FRANCE_STATIONS) * 4 + 2 + 1
   t.equal(report.areasRendered, areas)
-  t.equal(report.filesWritten, areas * 3 + 1)
-  t.equal(report.variantsWritten, (areas * 3 + 1) * 2, 'each with its .gz and .br')
-  t.equal(storage.sizes.size, (areas * 3 + 1) * 3)
+  t.equal(report.filesWritten, files)
+  t.equal(report.variantsWritten, files * 2, 'each with its .gz and .br')
+  t.equal(storage.sizes.size, files * 3)
 
   const national = JSON.parse(storage.files.get('index.json')?.toString() ?? '{}') as { valid: number; stations: unknown; snapshot: number }
   t.equal(national.valid, results.reduce((sum, r) => sum + r.counts.valid, 0))
   t.same(national.stations, { reported: FRANCE_STATIONS, total: FRANCE_STATIONS })
   t.equal(national.snapshot, FRANCE_STATIONS)
 
-  // A correction afterwards touches its commune, département, région and the country, not France.
+  // A correction afterwards touches its station, commune, département, région and the country, not France.
   const first = results[0]
   if (!first) throw new Error('no results')
   await bus.produce(TOPICS.results, [{ key: 'correction', value: JSON.stringify({ ...first, version: 2 }) }])
   const second = await publisher.publishNow()
   t.equal(second.areasRendered, 4)
-  // Same figures as version 2: the pages show the new snapshot, the results.csv (figures only) do not change.
-  t.same([second.filesWritten, second.filesUnchanged], [4 * 2 + 1, 4])
+  // Same figures as version 2: the five pages show the new snapshot (json and both html), their
+  // results.csv (figures only) and the two assets do not change.
+  t.same([second.filesWritten, second.filesUnchanged], [5 * 3 + 1, 5 + 2])
 })

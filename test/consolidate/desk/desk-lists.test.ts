@@ -3,10 +3,11 @@
 // (urgency order, check codes, links to the station view) and the dashboard's drill-down by
 // région, département and commune.
 import t from 'tap'
+import { enterCorrection } from '../../../consolidate/desk/station-actions.js'
 import { decodeEntities } from '../../helpers/form-client.js'
-import { dashboardRow, startTestDesk } from '../../helpers/desk-client.js'
+import { dashboardRow, startTestDesk, TEST_NOW } from '../../helpers/desk-client.js'
 import { LISTS_CONTACT, openListsScenario } from '../../fixtures/desk-lists-scenario.js'
-import { SMALL_CONTEST_ID, SMALL_ELECTION_ID } from '../../fixtures/small-election.js'
+import { cleanCounts, SMALL_CONTEST_ID, SMALL_ELECTION_ID } from '../../fixtures/small-election.js'
 
 /** The rows of the list table `tableId`: each cell's text by its data-field, plus the row's key attribute. */
 function listRows(html: string, tableId: string, key: string): Record<string, string>[] {
@@ -90,7 +91,7 @@ t.test('review queue: conflicts and errors first, then warnings; the bigger roll
   )
   t.match(page.text, /<span class="finding error" title="La somme des voix des candidats n’est pas égale au nombre de suffrages exprimés.">E102<\/span>/, 'each code carries its sentence')
   t.match(decodeEntities(page.text), `<a href="${stationView('94028-0002')}">`, 'each result links to its station view')
-  t.notMatch(page.text, 'id="corrections"', 'no corrections section until the station actions provide them')
+  t.match(page.text, '<caption>Corrections en attente d’un second superviseur (0)</caption>', 'the corrections awaiting approval: none yet')
   t.equal((await browser.get('/review?election=nope')).status, 200, 'an election with nothing held lists nothing')
   t.same(listRows((await browser.get('/review?election=nope')).text, 'review', 'result'), [])
 })
@@ -119,4 +120,16 @@ t.test('dashboard by région, then a département’s communes', async (t) => {
   t.match(decodeEntities(paris.text), `<a href="/chase?election=${SMALL_ELECTION_ID}&commune=75056">75056 · Paris</a>`, 'a commune with stations missing links to them')
   t.equal((await browser.get(`/areas/${SMALL_ELECTION_ID}/13`)).status, 404)
   t.equal((await browser.get('/areas/nope/75')).status, 404)
+})
+
+t.test('review queue: a correction entered by one supervisor waits there for another', async (t) => {
+  const { h, station } = await openListsScenario(t)
+  const ref = { electionId: SMALL_ELECTION_ID, contestId: SMALL_CONTEST_ID, stationId: '75056-0101' }
+  const entered = await enterCorrection(h.db, { ref, counts: cleanCounts(station('75056-0101'), 11), reason: 'procès-verbal relu' }, { username: 'alice', role: 'supervisor' }, TEST_NOW)
+  t.equal(entered.ok, true, 'alice enters a correction of a published station')
+  const desk = await startTestDesk(t, { db: h.db })
+  const browser = await desk.signedIn('sam', 'supervisor')
+  const page = decodeEntities((await browser.get('/review')).text)
+  t.match(page, '<caption>Corrections en attente d’un second superviseur (1)</caption>')
+  t.match(page, `<tr><td><a href="${stationView('75056-0101')}">0101 · Mairie du 1er arrondissement</a></td><td>alice</td><td>moins d’une minute</td></tr>`)
 })
