@@ -25,10 +25,13 @@ commands:
   start [--replay FILE]            everything in one process: results site :8080, ingest :8082
                                    (loads and replays the built-in demo election when none is loaded)
   replay FILE [--target URL] [--token T] [--rate N] [--channel upload|phone|both] [--credentials CSV]
+        [--policy auto|double|manual] [--typo-rate R [--typo-seed N]]
                                    submit every row of a results file as returns, by the API, by
                                    simulated calls to the IVR, or both; without --target, run the
                                    whole pipeline in-process, wait until all is published, print a
-                                   summary and exit (--target with phone needs the credentials CSV)
+                                   summary and exit (--target with phone needs the credentials CSV);
+                                   --typo-rate 0.02 mistypes one figure of 2 % of the phone returns
+                                   (seeded, --typo-seed, default 1) to rehearse double entry
   election load FILE               load an election definition from a results file
   finder build [--stations FILE] [--places F …] [--areas F …] [--addresses F …] [--postcodes F] [--hours F]
                                    build the static polling-station finder into OUTPUT_DIR/finder/
@@ -79,6 +82,9 @@ async function main(argv: string[]): Promise<number> {
           rate: { type: 'string' },
           channel: { type: 'string', default: 'upload' },
           credentials: { type: 'string' },
+          policy: { type: 'string' },
+          'typo-rate': { type: 'string' },
+          'typo-seed': { type: 'string' },
         },
       })
       const file = positionals[0]
@@ -89,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.target !== undefined && channel !== 'upload' && values.credentials === undefined) {
         throw new UsageError(`--target with --channel ${channel} needs --credentials FILE: the credentials.csv that elections credentials issue wrote for that election`)
       }
+      const typos = parseTypos(values['typo-rate'], values['typo-seed'], channel)
       const config = loadConfig()
       return runReplay(config, createLogger(config.logLevel), {
         file,
@@ -97,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
         rate,
         channel,
         credentials: values.credentials,
+        policy: parsePolicy(values.policy),
+        ...typos,
       })
     }
     case 'phone': {
@@ -236,6 +245,24 @@ async function main(argv: string[]): Promise<number> {
 function isFileError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code
   return code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR'
+}
+
+function parsePolicy(value: string | undefined): 'auto' | 'double' | 'manual' | undefined {
+  if (value === undefined || value === 'auto' || value === 'double' || value === 'manual') return value
+  throw new UsageError(`--policy must be auto, double or manual, not "${value}"`)
+}
+
+function parseTypos(rate: string | undefined, seed: string | undefined, channel: ReplayChannel): { typoRate: number | undefined; typoSeed: number | undefined } {
+  if (rate === undefined) {
+    if (seed !== undefined) throw new UsageError('--typo-seed goes with --typo-rate')
+    return { typoRate: undefined, typoSeed: undefined }
+  }
+  const typoRate = Number(rate)
+  if (rate.trim() === '' || !(typoRate >= 0 && typoRate <= 1)) throw new UsageError(`--typo-rate is a share of stations between 0 and 1 (0.02 for 2 %), not "${rate}"`)
+  if (channel === 'upload') throw new UsageError('--typo-rate mistypes phone returns: use it with --channel phone or both')
+  const typoSeed = seed === undefined ? undefined : Number(seed)
+  if (typoSeed !== undefined && !Number.isSafeInteger(typoSeed)) throw new UsageError(`--typo-seed is a whole number, not "${seed}"`)
+  return { typoRate, typoSeed }
 }
 
 function parseChannel(value: string | undefined): ReplayChannel {

@@ -227,6 +227,15 @@ export async function countStationStates(q: Queryable): Promise<Map<StationResul
   return new Map(res.rows.map((r) => [r.state, toNumber(r.n)]))
 }
 
+/** The stations of `electionId` with at least one contest result in `state`, by id. */
+export async function readStationIdsInState(q: Queryable, electionId: string, state: StationResultState): Promise<string[]> {
+  const res = await q.query<{ station_id: string }>(
+    `SELECT DISTINCT station_id FROM station_results WHERE election_id = $1 AND state = $2 ORDER BY station_id`,
+    [electionId, state],
+  )
+  return res.rows.map((r) => r.station_id)
+}
+
 /**
  * Writes one station's new state as a results-desk decision decided it, on a row the caller holds
  * locked (readStationResults with `lock`). UPDATE only: the desk role may not insert station rows,

@@ -70,8 +70,11 @@ function onReturn(
   const isCorrection =
     state === 'validated' || state === 'published' || event.findings.some((f) => f.code === 'W206')
   if (isCorrection) return { ok: true, state: 'needs-review', emitResult: false }
-  if (hasErrors(event.findings)) return { ok: true, state: 'needs-review', emitResult: false }
+  // Two independent sheets that disagree are a conflict even when this one also breaks a rule:
+  // the desk must compare the two either way, and the outcome must not depend on which of the
+  // two arrived first (a clean return after an erroneous one could only ever be a conflict).
   if (event.disagreeingIndependent > 0) return { ok: true, state: 'conflict', emitResult: false }
+  if (hasErrors(event.findings)) return { ok: true, state: 'needs-review', emitResult: false }
   const warningsHold = hasWarnings(event.findings) && !policy.autoAcknowledgeWarnings
   switch (policy.mode) {
     case 'manual':

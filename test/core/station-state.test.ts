@@ -65,13 +65,13 @@ t.test('return-received: clean, warned, agreeing and first returns under each po
   }
 })
 
-t.test('return-received: an error always goes to review, whatever the policy and agreement', async (t) => {
+t.test('return-received: an error goes to review, whatever the policy and agreement, unless it disagrees', async (t) => {
   for (const policy of POLICIES) {
     for (const from of OPEN_STATES) {
       expectOutcome(t, from, received([error]), policy, ['needs-review', false])
       expectOutcome(t, from, received([error, warning], 3), policy, ['needs-review', false])
-      // An error outranks a disagreement: the sheet itself is wrong.
-      expectOutcome(t, from, received([error], 0, 1), policy, ['needs-review', false])
+      // A disagreement outranks an error: the two sheets must be compared, whichever came first.
+      expectOutcome(t, from, received([error], 0, 1), policy, ['conflict', false])
     }
   }
 })
