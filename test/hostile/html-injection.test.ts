@@ -77,7 +77,7 @@ t.test('hostile candidate and commune names are escaped on every page', async (t
   )
   const s = station.rows[0]
   if (s === undefined) throw new Error('no station in the hostile commune')
-  const deskPaths = ['/', '/lockouts', `/stations/${s.election_id}/${s.contest_id}/${s.station_id}`]
+  const deskPaths = ['/', '/lockouts', `/stations/${s.election_id}/${s.contest_id}/${s.station_id}`, '/chase', '/review', `/areas/${s.election_id}/01`]
   for (const path of deskPaths) {
     const page = await browser.get(path)
     t.equal(page.status, 200, `desk ${path}`)
