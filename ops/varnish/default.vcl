@@ -49,8 +49,8 @@ acl unthrottled {
 #   -> 200, X-Purged: <number of objects invalidated>
 #
 # softpurge, not purge: the object is expired but kept for grace, so if nginx is down the old
-# page is still served instead of an error. While nginx is healthy vcl_recv allows no grace
-# (req.grace = 0s), so the next reader after a purge always gets the new page.
+# page is still served instead of an error. While nginx is healthy a soft-purged copy is never
+# served (vcl_hit), so the next reader after a purge always gets the new page.
 #
 # BAN is the operator's emergency tool (a whole folder, a pattern): `ban-url` holds a regular
 # expression matched against the object's URL path (the lurker can evaluate it, see X-Url).
@@ -58,6 +58,7 @@ sub vcl_recv {
     if (req.restarts == 0) {
         # Set only by this VCL (vcl_deliver), never taken from a client.
         unset req.http.X-Serve-Stale;
+        unset req.http.X-Fresh-Only;
         unset req.http.X-Encoding;
     }
     if (req.method == "PURGE" || req.method == "BAN") {
@@ -90,11 +91,20 @@ sub vcl_recv {
     unset req.http.Cookie;
     unset req.http.Authorization;
     call normalize_encoding;
+    # How stale a copy may be served (while a background fetch refreshes it); req.grace survives
+    # restarts, so each case sets it.
     if (req.http.X-Serve-Stale) {
-        # A restart after a failed fetch (vcl_synth): req.grace survives restarts, so undo the 0s.
+        # nginx is down or failing (vcl_synth): any copy is better than an error.
         set req.grace = 24h;
-    } elsif (std.healthy(req.backend_hint)) {
+    } elsif (req.http.X-Fresh-Only) {
+        # The copy was soft-purged (vcl_hit): the publisher rewrote the page, fetch it now.
         set req.grace = 0s;
+    } elsif (std.healthy(req.backend_hint)) {
+        # A page that merely expired is still the current one (the publisher purges every page
+        # it rewrites; max-age only bounds a lost purge): serve it and refresh in the background,
+        # as nginx's stale-while-revalidate=30 says. Readers of rarely read pages (the communes'
+        # long tail) then never wait for nginx, and nginx sees one fetch per expiry.
+        set req.grace = 30s;
     }
     # Not the built-in vcl_recv: it would pass on Authorization and pipe unknown methods, and the
     # Host is left out of the hash (vcl_hash), so nothing the client sends bypasses the cache.
@@ -129,6 +139,18 @@ sub normalize_purge_keys {
     set req.http.xkey-purge = regsuball(req.http.xkey-purge, "/index\.html( |$)", "/\1");
 }
 
+# A stale copy found while nginx is healthy: served if it merely expired (vcl_recv), but not if
+# it was soft-purged, which means the publisher rewrote the page; then the lookup is done again
+# without grace, so this reader (and those queued behind its fetch) get the new file.
+# xkey.softpurge re-arms an object with a lifetime of 0 from the purge instant, so its ttl + age
+# is 0, while an expired page keeps its original lifetime (5 s at least, nginx's max-age).
+sub vcl_hit {
+    if (obj.ttl <= 0s && obj.ttl + obj.age < 1s && !req.http.X-Serve-Stale && std.healthy(req.backend_hint)) {
+        set req.http.X-Fresh-Only = "1";
+        return (restart);
+    }
+}
+
 sub vcl_hash {
     hash_data(req.url);
     if (req.http.X-Encoding) {
@@ -160,6 +182,7 @@ sub vcl_backend_fetch {
     }
     unset bereq.http.X-Encoding;
     unset bereq.http.X-Serve-Stale;
+    unset bereq.http.X-Fresh-Only;
 }
 
 sub vcl_backend_response {
@@ -174,7 +197,7 @@ sub vcl_backend_response {
     # The encoding is in the hash already (vcl_hash); Vary would only make Varnish compare the
     # stored request's Accept-Encoding with each reader's. It is sent again to readers.
     unset beresp.http.Vary;
-    # How long a page may be served stale while nginx is down (vcl_recv limits grace to 0 s
+    # How long a page may be served stale while nginx is down (vcl_recv limits grace to 30 s
     # while it is healthy).
     set beresp.grace = 6h;
     # Every answer is stored, as nginx's max-age says: never the built-in hit-for-miss, which
@@ -208,8 +231,9 @@ sub vcl_synth {
     # probe has marked nginx sick; if there is none, plan B. Not stored: the next reader tries
     # again (a sick backend fails at once, it costs nothing).
     if (resp.status == 503 && req.method != "PURGE" && req.method != "BAN") {
-        if (req.restarts == 0) {
+        if (!req.http.X-Serve-Stale) {
             set req.http.X-Serve-Stale = "1";
+            unset req.http.X-Fresh-Only;
             return (restart);
         }
         set resp.http.Content-Type = "text/html; charset=utf-8";
