@@ -108,6 +108,8 @@ export interface NginxInstance {
   site: string
   ingest: string
   desk: string
+  /** nginx's stub_status at /stub_status. */
+  monitoring: string
   stop(): Promise<void>
 }
 
@@ -129,13 +131,14 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxInsta
   await Promise.all(['nginx/logs', 'nginx/tmp', 'static-out'].map((dir) => mkdir(join(prefix, dir), { recursive: true })))
   await chmod(join(prefix, 'static-out'), 0o755)
   await cp(NGINX_ERRORS, join(prefix, 'nginx/errors'), { recursive: true })
-  const [site, ingest, desk] = [await freePort(), await freePort(), await freePort()]
+  const [site, ingest, desk, monitoring] = [await freePort(), await freePort(), await freePort(), await freePort()]
   const config = options.config
     ? options.config.replaceAll('{port}', String(site)).replaceAll('{root}', root)
     : rewrite(await readFile(NGINX_CONF, 'utf8'), NGINX_CONF, [
         ['listen 127.0.0.1:8090', `listen 127.0.0.1:${site}`],
         ['listen 127.0.0.1:8091', `listen 127.0.0.1:${ingest}`],
         ['listen 127.0.0.1:8092', `listen 127.0.0.1:${desk}`],
+        ['listen 127.0.0.1:8093', `listen 127.0.0.1:${monitoring}`],
         ['server 127.0.0.1:8082', `server 127.0.0.1:${options.ingestUpstreamPort ?? (await freePort())}`],
         ['server 127.0.0.1:8081', `server 127.0.0.1:${options.deskUpstreamPort ?? (await freePort())}`],
         ['root static-out;', `root ${root};`],
@@ -157,6 +160,7 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxInsta
     site: siteUrl,
     ingest: `http://127.0.0.1:${ingest}`,
     desk: `http://127.0.0.1:${desk}`,
+    monitoring: `http://127.0.0.1:${monitoring}`,
     async stop() {
       await daemon.stop()
       await rm(prefix, { recursive: true, force: true })

@@ -159,6 +159,10 @@ t.test('nginx: Cache-Control per path, security headers, the 404 page, GET and H
   t.equal(post.headers['cache-control'], 'no-store')
   t.equal((await send(`${site}/`, { method: 'HEAD' })).status, 200, 'HEAD is allowed')
   t.equal((await send(`${site}/.tmp-1-2`)).status, 404, 'temporary files of atomic writes are never served')
+
+  const status = await send(`${tier.nginx.monitoring}/stub_status`)
+  t.match(status.body, /^Active connections: \d+/, "nginx's counters for the exporter")
+  t.equal((await send(`${tier.nginx.monitoring}/stub_status`, { from: OTHER_ADDRESS })).status, 403, 'on the monitoring allow-list only')
 })
 
 t.test('nginx sees a file replaced by rename at the next request (open_file_cache)', async (t) => {
