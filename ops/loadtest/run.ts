@@ -195,4 +195,6 @@ async function main(): Promise<number> {
   }
 }
 
+// Ctrl-C: exit through process.exit so the servers started are stopped (serving-instances.ts).
+process.once('SIGINT', () => process.exit(130))
 process.exitCode = await main()

@@ -6,7 +6,7 @@
 // Imports nothing from the project's code (ops/README.md).
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { openSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -61,11 +61,18 @@ async function startDaemon(command: string, args: string[], log: string): Promis
   await writeFile(log, '')
   const fd = openSync(log, 'a')
   const child = spawn(command, args, { stdio: ['ignore', fd, fd] })
+  closeSync(fd) // the child has its own copy
   const exited = once(child, 'exit')
+  // A test or benchmark that dies without its teardown must not leave a server behind.
+  const orphanGuard = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+  }
+  process.once('exit', orphanGuard)
   return {
     child,
     log,
     async stop() {
+      process.off('exit', orphanGuard)
       if (child.exitCode !== null || child.signalCode !== null) return
       child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)

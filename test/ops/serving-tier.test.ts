@@ -244,6 +244,25 @@ t.test('Varnish: headers through the cache, a purge shows the new file, a query 
   t.equal((await send(`${varnish.url}/missing/`)).headers['x-cache'], 'HIT', 'a 404 is cached (5 s) rather than asked again by every reader')
 })
 
+t.test('readers of a page being fetched wait for that one fetch (coalescing, no hit-for-miss)', async (t) => {
+  const tier = await openTier(t)
+  if (!tier) return
+  const { varnish } = tier
+  await tier.publish('commune/75056/index.html', '<p>Paris</p>')
+  const fetched = await tier.backendRequests()
+  const readers = await Promise.all(Array.from({ length: 50 }, () => send(`${varnish.url}/commune/75056/`)))
+  t.same(new Set(readers.map((res) => res.body)), new Set(['<p>Paris</p>']), '50 readers at once get the page')
+  t.equal(await tier.backendRequests(), fetched + 1, 'with one request to nginx')
+
+  // A missing page too: the 404 is stored (5 s), not turned into a pass for every reader.
+  const missing = await Promise.all(Array.from({ length: 50 }, () => send(`${varnish.url}/commune/99999/`)))
+  t.same(new Set(missing.map((res) => res.status)), new Set([404]))
+  t.equal(await tier.backendRequests(), fetched + 2, 'one request to nginx for the 50 readers of a missing page')
+  const { 'MAIN.cache_hitmiss': hitmiss, 'MAIN.cache_hitpass': hitpass } = await varnish.counters('MAIN.cache_hitmiss', 'MAIN.cache_hitpass')
+  t.equal(hitmiss, 0, 'no hit-for-miss object was ever made')
+  t.equal(hitpass, 0, 'nor hit-for-pass')
+})
+
 t.test('an expired page is served at once and refreshed in the background; a purged one never is', async (t) => {
   const tier = await openTier(t)
   if (!tier) return
