@@ -17,6 +17,8 @@ const CANDIDATES = ['ARTHAUD', 'ROUSSEL', 'MACRON', 'LASSALLE', 'LE PEN', 'ZEMMO
 export interface TestSite {
   departements: string[]
   communes: string[]
+  /** Every page's URL path, once (what pre-warming requests). */
+  allPaths(): string[]
   /** URL paths readers request, `count` of them, drawn from the mix (national heavy, Zipf below). */
   urlMix(count: number): string[]
   /** Rewrites the national page and a few Zipf-drawn areas; returns the paths to purge. */
@@ -104,6 +106,10 @@ export function writeTestSite(root: string, communeCount: number): TestSite {
   return {
     departements: DEPARTEMENTS,
     communes,
+    allPaths() {
+      const folders = ['/', ...DEPARTEMENTS.map((code) => `/departement/${code}/`), ...communes.map((code) => `/commune/${code}/`)]
+      return folders.flatMap((folder) => [folder, `${folder}index.json`]).concat('/status.json')
+    },
     urlMix(count) {
       // Shares of requests: the national page and status 40 %, départements 25 %, communes 35 %;
       // HTML four times as often as JSON.
