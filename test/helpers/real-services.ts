@@ -1,5 +1,7 @@
 // Real services named by variables: TEST_DATABASE_URL (a superuser connection), TEST_REDIS_URL,
-// TEST_KAFKA_BROKERS, TEST_KAFKA_SASL_BROKERS (with TEST_KAFKA_SCRAM_FILE), TEST_S3_ENDPOINT, TEST_VARNISH_URL, TEST_NGINX_URL. `.ci/run` brings the
+// TEST_KAFKA_BROKERS, TEST_KAFKA_SASL_BROKERS (with TEST_KAFKA_SCRAM_FILE), TEST_S3_ENDPOINT,
+// TEST_VARNISH_URL, TEST_NGINX_URL, and the binaries the serving-tier tests start their own
+// instances of: TEST_NGINX_BIN, TEST_VARNISHD_BIN. `.ci/run` brings the
 // stack up and sets every one of them, so in CI these tests always run; an unset variable there
 // is a failure. On a developer's machine an unset variable skips the test, saying which.
 import { readFileSync } from 'node:fs'
@@ -13,6 +15,8 @@ export type RealServiceVariable =
   | 'TEST_S3_ENDPOINT'
   | 'TEST_VARNISH_URL'
   | 'TEST_NGINX_URL'
+  | 'TEST_NGINX_BIN'
+  | 'TEST_VARNISHD_BIN'
 
 /** The variable's value, or undefined after failing (CI) or skipping (elsewhere) the test. */
 export function realService(t: Test, variable: RealServiceVariable): string | undefined {
