@@ -22,7 +22,7 @@ export function ingestToken(config: Config, logger: Logger): { client: string; t
 }
 
 export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; token: { client: string; token: string }; metrics: Registry }) {
-  return buildIngest({
+  return trustingProxies(config, buildIngest({
     bus: r.bus,
     cache: r.cache,
     logger: logger.child({ service: 'ingest' }),
@@ -35,7 +35,13 @@ export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: 
     scans: openScanStorage(config),
     scanMaxBytes: config.scanMaxBytes,
     form: config.form,
-  })
+  }))
+}
+
+/** Behind nginx: client addresses from the trusted proxies' X-Forwarded-For (rate limits, lockouts). */
+function trustingProxies<S extends { app: { set(setting: string, value: unknown): unknown } }>(config: Config, service: S): S {
+  if (config.trustProxy !== undefined) service.app.set('trust proxy', config.trustProxy)
+  return service
 }
 
 export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; storage: Storage; metrics: Registry }) {
@@ -53,7 +59,7 @@ export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cach
 }
 
 export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cache; metrics: Registry; onResultsWritten?: () => void }) {
-  return buildDesk({
+  return trustingProxies(config, buildDesk({
     db: r.db,
     cache: r.cache,
     logger: logger.child({ service: 'desk' }),
@@ -62,5 +68,5 @@ export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cach
     // The station page shows the scans ingest stored: the same storage, read only.
     scans: openScanStorage(config),
     ...(r.onResultsWritten === undefined ? {} : { onResultsWritten: r.onResultsWritten }),
-  })
+  }))
 }

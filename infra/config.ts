@@ -1,6 +1,7 @@
 // The one configuration object, parsed once from the environment. Every problem is reported at
 // once, so an operator fixes the deployment in one go instead of one restart per typo.
 import { join, resolve, sep } from 'node:path'
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import type { KafkaSasl } from './bus/kafka-bus.js'
 
@@ -57,6 +58,33 @@ const urlList = z
 
 const topicPrefix = z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, underscore and hyphen only')
 
+/**
+ * Which reverse proxies' X-Forwarded-For the ingest and desk apps believe (express's `trust proxy`):
+ * without it, behind nginx every client has nginx's address, so per-address rate limits and
+ * lockouts would count everyone together. A number of hops, or a comma-separated list of
+ * addresses, subnets (CIDR) and express's names (loopback, linklocal, uniquelocal). Never "true":
+ * believing any X-Forwarded-For lets a client choose its own address.
+ */
+const trustProxy = z
+  .string()
+  .transform((raw, ctx): number | string => {
+    const value = raw.trim()
+    if (/^[0-9]{1,2}$/.test(value)) return Number(value)
+    const parts = value.split(',').map((p) => p.trim())
+    const bad = parts.filter((p) => {
+      if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return false
+      const [address = '', bits] = p.split('/')
+      const family = isIP(address)
+      if (family === 0) return true
+      return bits !== undefined && !(/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+    })
+    if (bad.length > 0 || parts.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `a number of proxy hops, or addresses, subnets and loopback/linklocal/uniquelocal separated by commas (not ${bad.map((b) => JSON.stringify(b)).join(', ') || 'empty'})` })
+      return z.NEVER
+    }
+    return parts.join(',')
+  })
+
 export const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT_SITE: port(8080),
@@ -106,6 +134,7 @@ export const EnvSchema = z.object({
   SCANS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (lower-case letters, digits, dots, hyphens)').optional(),
   FORM_SECURE_COOKIES: z.enum(['true', 'false']).default('true'),
   OFFICIALS_HELPLINE: z.string().max(100).optional(),
+  TRUST_PROXY: trustProxy.optional(),
 })
   .superRefine((e, ctx) => {
     if ((e.KAFKA_SASL_USERNAME === undefined) !== (e.KAFKA_SASL_PASSWORD === undefined)) {
@@ -119,6 +148,8 @@ export const EnvSchema = z.object({
 
 export interface Config {
   host: string
+  /** express's `trust proxy` for ingest and the desk (TRUST_PROXY); undefined: the peer's address is the client's. */
+  trustProxy: number | string | undefined
   /** consolidate and publish serve only /healthz and /metrics, when run as their own processes. */
   ports: { site: number; desk: number; ingest: number; consolidate: number; publish: number }
   dataDir: string
@@ -202,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     ok: true,
     config: {
       host: e.HOST,
+      trustProxy: e.TRUST_PROXY,
       ports: { site: e.PORT_SITE, desk: e.PORT_DESK, ingest: e.PORT_INGEST, consolidate: e.PORT_CONSOLIDATE, publish: e.PORT_PUBLISH },
       dataDir: e.DATA_DIR,
       outputDir,

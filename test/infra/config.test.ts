@@ -121,3 +121,14 @@ t.test('result pages: the map files and the scans address', async (t) => {
   t.match(bad.problems.join('\n'), /PUBLISH_MAP_GEOJSON: expected one or more GeoJSON file paths/)
   t.match(bad.problems.join('\n'), /PUBLISH_SCANS_URL/)
 })
+
+t.test('TRUST_PROXY: hops, or addresses, subnets and named ranges; never "true"', async (t) => {
+  t.equal(loadConfig({}).trustProxy, undefined, 'unset: the peer is the client')
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1)
+  t.equal(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8 ,fd00::/8' }).trustProxy, 'loopback,10.0.0.0/8,fd00::/8')
+  for (const bad of ['true', '*', 'nginx.internal', '10.0.0.0/33', '10.0.0.1,']) {
+    const r = parseConfig({ TRUST_PROXY: bad })
+    t.notOk(r.ok, `refused: ${JSON.stringify(bad)}`)
+    if (!r.ok) t.match(r.problems.join('\n'), /TRUST_PROXY/)
+  }
+})
