@@ -27,6 +27,8 @@ function privateBroker(dir: string) {
     KAFKA_RUN_DIR: join(dir, 'kafka'),
     KAFKA_PORT: '19092',
     KAFKA_CONTROLLER_PORT: '19093',
+    // Its SASL listener too: the shared stack's broker holds 9094.
+    KAFKA_SASL_PORT: '19094',
     KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
   }
   return {
@@ -150,8 +152,10 @@ t.test('kill -9 of consolidate and of publish mid-replay, restarted: totals exac
   const publish = await startService(d, 'publish', d.env)
   const ingest = await startService(d, 'ingest', d.env)
 
-  // Slow enough (about 22 s) that both kills land while returns are still arriving.
-  const replay = startElections(['replay', file, '--target', ingest.url ?? '', '--token', d.token, '--rate', '50'], d.env)
+  // Slow enough (about 45 s) that both kills land while returns are still arriving, even on a
+  // busy CI machine where the publisher's first cycles (every station page of the first
+  // results) take a while.
+  const replay = startElections(['replay', file, '--target', ingest.url ?? '', '--token', d.token, '--rate', '25'], d.env)
   const reported = () => {
     try {
       return readJson<PublishedArea>(join(d.outputDir, 'index.json')).stations.reported
