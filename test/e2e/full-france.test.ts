@@ -8,6 +8,10 @@ import { ROUND1_FILE, sharedDataFile } from '../helpers/shared-data.js'
 import { readWideLines, wideTotals } from '../helpers/wide-results.js'
 import { nameKey, runElections } from '../helpers/run-elections.js'
 
+// The longest test of the suite: the embedded replay writes every area, station and English page of
+// France with their variants (about 10 minutes on a busy 2-core CI machine), past the suite's 10.
+t.setTimeout(30 * 60_000)
+
 t.test('full France replay: national totals equal the file', async (t) => {
   const source = sharedDataFile(t, ROUND1_FILE)
   if (!source) return

@@ -34,6 +34,10 @@ function memoryStorage(): Storage & { files: Map<string, Buffer>; sizes: Map<str
   }
 }
 
+// Every area, station and English page of France with their variants: several minutes on a busy
+// 2-core CI machine, close to the suite's 10.
+t.setTimeout(30 * 60_000)
+
 t.test('France: every page rendered within the budget, national = Σ of the stations', async (t) => {
   const dir = t.testdir()
   const bus = await openTestBus(t, join(dir, 'bus'))
