@@ -3,8 +3,9 @@
 // an older one.
 import type { StoredObjectMeta } from '../infra/storage/storage.js'
 import { areaPath, buildAreaDocument } from './area-document.js'
-import { renderAreaCsv } from './area-csv.js'
+import { renderAreaCsv, renderAreaCsvHeader } from './area-csv.js'
 import { renderAreaPage } from './area-page.js'
+import { buildEmbargoedDocument, embargoedStatus, renderEmbargoedPage } from './embargo.js'
 import type { SiteWriter } from './site-writer.js'
 import type { AreaTally, TallyTree } from './tally-tree.js'
 
@@ -29,11 +30,19 @@ export function cycleFileKeys(dirty: readonly AreaTally[]): string[] {
   return [...dirty.flatMap((tally) => AREA_FILES.map((file) => `${areaPath(tally.node)}${file}`)), STATUS_KEY]
 }
 
-export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: readonly AreaTally[]): Promise<void> {
+/** `embargoed`: the polls are still open; every file takes its embargoed form (embargo.ts). */
+export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: readonly AreaTally[], embargoed = false): Promise<void> {
   // `dirty` is deepest first; a level is on storage before its parents start.
   for (const level of groupByDepth(dirty)) {
     for (const tally of level) {
       const dir = areaPath(tally.node)
+      if (embargoed) {
+        const notice = buildEmbargoedDocument(tallies, tally)
+        await writer.put(`${dir}index.json`, Buffer.from(`${JSON.stringify(notice)}\n`), JSON_META)
+        await writer.put(`${dir}index.html`, Buffer.from(renderEmbargoedPage(tallies, notice)), HTML)
+        await writer.put(`${dir}results.csv`, Buffer.from(renderAreaCsvHeader(tally)), CSV)
+        continue
+      }
       const doc = buildAreaDocument(tallies, tally)
       await writer.put(`${dir}index.json`, Buffer.from(`${JSON.stringify(doc)}\n`), JSON_META)
       await writer.put(`${dir}index.html`, Buffer.from(renderAreaPage(doc)), HTML)
@@ -44,9 +53,9 @@ export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: 
 }
 
 /** status.json: what the whole site covers, in the same deterministic terms as the pages. */
-export async function writeStatus(writer: SiteWriter, tallies: TallyTree): Promise<void> {
+export async function writeStatus(writer: SiteWriter, tallies: TallyTree, embargoed = false): Promise<void> {
   const root = tallies.root
-  const status = {
+  const status = embargoed ? embargoedStatus(tallies) : {
     electionId: tallies.electionId,
     snapshot: root.snapshot,
     updatedAt: root.updatedAtMs === undefined ? null : new Date(root.updatedAtMs).toISOString(),

@@ -195,6 +195,11 @@ export class TallyTree {
     for (const t of tallies) this.dirty.add(t)
   }
 
+  /** Every area: when the embargo lifts, each page goes from its notice to its figures. */
+  markAllDirty(): void {
+    this.markDirty(this.tallies.values())
+  }
+
   get dirtyCount(): number {
     return this.dirty.size
   }
@@ -202,6 +207,11 @@ export class TallyTree {
   /** Stations of a commune in a stable order (bureau code, then id). */
   stationsOf(node: AreaNode): Station[] {
     return [...node.stations].sort((a, b) => compareCodes(a.code, b.code) || compareCodes(a.id, b.id))
+  }
+
+  /** Every current result (validated or withdrawn), in no particular order. */
+  currentResults(): IterableIterator<StationResult> {
+    return this.results.values()
   }
 
   contestsCovering(stationId: string): readonly string[] {
