@@ -45,11 +45,6 @@ export interface DownloadsContext {
   siteUrl: string
 }
 
-/** The live keys a downloads pass may write, to look up their digests with the cycle's. */
-export function downloadFileKeys(tallies: TallyTree, ctx: DownloadsContext): string[] {
-  return [...Object.values(DOWNLOAD_KEYS), ...renderSitemaps(tallies, ctx.siteUrl, ctx.embargoed).map((f) => f.key)]
-}
-
 interface ManifestFile {
   name: string
   url: string
@@ -71,41 +66,62 @@ export class DownloadVersions {
   }
 }
 
-/** Writes the site-wide files; returns the keys of content-addressed copies now out of the window, to delete. */
-export async function writeDownloads(writer: SiteWriter, tallies: TallyTree, ctx: DownloadsContext, versions: DownloadVersions): Promise<string[]> {
+interface DownloadFile {
+  key: string
+  body: Buffer
+  meta: StoredObjectMeta
+}
+
+/** The site-wide files of one cycle, rendered before the cycle opens its writer (their digests are looked up with the pages'). */
+export interface RenderedDownloads {
+  /** In write order; the manifest, data/index.json, comes last. */
+  files: DownloadFile[]
+  /** The content-addressed folder of this version; undefined under embargo. */
+  folder: string | undefined
+}
+
+export function renderDownloads(tallies: TallyTree, ctx: DownloadsContext): RenderedDownloads {
   const { embargoed } = ctx
   const big = [
     { name: 'results.csv', key: DOWNLOAD_KEYS.stationsCsv, body: Buffer.from(renderStationsCsv(tallies, embargoed)), meta: LIVE_CSV },
     { name: 'results-nist.json', key: DOWNLOAD_KEYS.nist, body: Buffer.from(`${JSON.stringify(buildNistReport(tallies, embargoed))}\n`), meta: LIVE_JSON },
   ]
-  const files: ManifestFile[] = []
   const hashes = big.map((f) => sha256Of(f.body))
-  // One folder per pair of versions: the CSV and the JSON of one manifest are always from the same results.
-  const folder = `data/v/${createHash('sha256').update(hashes.join('')).digest('hex').slice(0, 16)}/`
+  // One folder per pair: the CSV and the JSON a manifest names are always from the same results.
+  const folder = embargoed ? undefined : `data/v/${sha256Of(Buffer.from(hashes.join(''))).slice(0, 16)}/`
+  const files: DownloadFile[] = []
+  const listed: ManifestFile[] = []
   for (const [i, f] of big.entries()) {
-    const sha256 = hashes[i] ?? ''
-    if (!embargoed) await writer.put(`${folder}${f.name}`, f.body, { ...f.meta, cacheControl: IMMUTABLE_CACHE_CONTROL })
-    await writer.put(f.key, f.body, f.meta)
-    files.push({ name: f.name, url: `/${f.key}`, ...(embargoed ? {} : { versionedUrl: `/${folder}${f.name}` }), sha256, bytes: f.body.length, contentType: f.meta.contentType })
+    if (folder) files.push({ key: `${folder}${f.name}`, body: f.body, meta: { ...f.meta, cacheControl: IMMUTABLE_CACHE_CONTROL } })
+    files.push({ key: f.key, body: f.body, meta: f.meta })
+    listed.push({ name: f.name, url: `/${f.key}`, ...(folder ? { versionedUrl: `/${folder}${f.name}` } : {}), sha256: hashes[i] ?? '', bytes: f.body.length, contentType: f.meta.contentType })
   }
   if (!embargoed) {
     const log = buildCorrectionsLog(tallies)
     const correctionsJson = Buffer.from(`${JSON.stringify(log)}\n`)
-    await writer.put(DOWNLOAD_KEYS.corrections, correctionsJson, LIVE_JSON)
-    files.push({ name: 'corrections.json', url: `/${DOWNLOAD_KEYS.corrections}`, sha256: sha256Of(correctionsJson), bytes: correctionsJson.length, contentType: JSON_TYPE })
-    await writer.put(DOWNLOAD_KEYS.correctionsPage, Buffer.from(renderCorrectionsPage(tallies, log)), LIVE_HTML)
-    await writer.put(DOWNLOAD_KEYS.feed, Buffer.from(renderAtomFeed(tallies, log, ctx.siteUrl)), LIVE_ATOM)
+    files.push({ key: DOWNLOAD_KEYS.corrections, body: correctionsJson, meta: LIVE_JSON })
+    listed.push({ name: 'corrections.json', url: `/${DOWNLOAD_KEYS.corrections}`, sha256: sha256Of(correctionsJson), bytes: correctionsJson.length, contentType: JSON_TYPE })
+    files.push({ key: DOWNLOAD_KEYS.correctionsPage, body: Buffer.from(renderCorrectionsPage(tallies, log)), meta: LIVE_HTML })
+    files.push({ key: DOWNLOAD_KEYS.feed, body: Buffer.from(renderAtomFeed(tallies, log, ctx.siteUrl)), meta: LIVE_ATOM })
   }
-  for (const s of renderSitemaps(tallies, ctx.siteUrl, embargoed)) await writer.put(s.key, Buffer.from(s.body), LIVE_XML)
-  // The manifest after the files it names, so a script following it never gets a 404.
-  await writer.drain()
+  for (const sitemap of renderSitemaps(tallies, ctx.siteUrl, embargoed)) files.push({ key: sitemap.key, body: Buffer.from(sitemap.body), meta: LIVE_XML })
   const root = tallies.root
   const manifest = embargoed
-    ? { electionId: tallies.electionId, embargo: { resultsFrom: embargoNotice(tallies.definition).resultsFrom }, files }
-    : { electionId: tallies.electionId, snapshot: root.snapshot, updatedAt: root.updatedAtMs === undefined ? null : new Date(root.updatedAtMs).toISOString(), files }
-  await writer.put(DOWNLOAD_KEYS.manifest, Buffer.from(`${JSON.stringify(manifest)}\n`), LIVE_JSON)
+    ? { electionId: tallies.electionId, embargo: { resultsFrom: embargoNotice(tallies.definition).resultsFrom }, files: listed }
+    : { electionId: tallies.electionId, snapshot: root.snapshot, updatedAt: root.updatedAtMs === undefined ? null : new Date(root.updatedAtMs).toISOString(), files: listed }
+  files.push({ key: DOWNLOAD_KEYS.manifest, body: Buffer.from(`${JSON.stringify(manifest)}\n`), meta: LIVE_JSON })
+  return { files, folder }
+}
+
+/** Writes the site-wide files; returns the keys of content-addressed copies now out of the window, to delete. */
+export async function writeDownloads(writer: SiteWriter, downloads: RenderedDownloads, versions: DownloadVersions): Promise<string[]> {
+  const manifest = downloads.files.at(-1)
+  for (const f of downloads.files.slice(0, -1)) await writer.put(f.key, f.body, f.meta)
+  // The manifest after the files it names, so a script following it never gets a 404.
   await writer.drain()
-  return embargoed ? [] : versions.keep(folder).flatMap(keysOfVersion)
+  if (manifest) await writer.put(manifest.key, manifest.body, manifest.meta)
+  await writer.drain()
+  return downloads.folder ? versions.keep(downloads.folder).flatMap(keysOfVersion) : []
 }
 
 /** Every key of a version folder, variants included: what deleting an old version removes. */

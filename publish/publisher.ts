@@ -15,7 +15,7 @@ import { createNoPurger, type Purger } from '../infra/purge/purger.js'
 import type { Storage } from '../infra/storage/storage.js'
 import { createActiveLock, defaultLockTtlMs } from './active-lock.js'
 import { createCompressor } from './compressed-variants.js'
-import { DownloadVersions, downloadFileKeys, writeDownloads } from './downloads-writer.js'
+import { DownloadVersions, renderDownloads, writeDownloads } from './downloads-writer.js'
 import { isEmbargoed } from './embargo.js'
 import { PageDigests } from './page-digests.js'
 import { cycleFileKeys, STATUS_KEY, STATUS_META, writeAreas, writeStatus } from './page-writer.js'
@@ -184,11 +184,11 @@ export function buildPublisher(deps: PublisherDeps) {
       const trustDigests = outputChecked || (await outputMatchesDigests())
       outputChecked = true
       const report = await lock.keepDuring(async (signal) => {
-        const ctx = { embargoed, siteUrl }
-        const keys = downloads ? [...cycleFileKeys(dirty), ...downloadFileKeys(tallies, ctx)] : cycleFileKeys(dirty)
+        const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
+        const keys = [...cycleFileKeys(dirty), ...(siteWide?.files.map((f) => f.key) ?? [])]
         writer = await SiteWriter.open({ storage, digests, compressor, signal }, keys, trustDigests)
         await writeAreas(writer, tallies, dirty, embargoed)
-        const outdated = downloads ? await writeDownloads(writer, tallies, ctx, versions) : []
+        const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
         await writeStatus(writer, tallies, embargoed)
         return { ...(await writer.finish()), outdated }
       })

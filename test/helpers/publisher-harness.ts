@@ -14,6 +14,20 @@ import { createFsStorage } from '../../infra/storage/fs-storage.js'
 import type { Storage } from '../../infra/storage/storage.js'
 import { buildPublisher, type Publisher } from '../../publish/publisher.js'
 
+/**
+ * The site-wide files of a full cycle (test/publish/downloads.test.ts checks their content):
+ * data/results.csv, data/results-nist.json and their two content-addressed copies, data/index.json,
+ * data/corrections.json, corrections/index.html, feed.xml, sitemap.xml and sitemaps/areas-1.xml.
+ */
+export const SITE_WIDE_FILES = 10
+/** Site-wide files have a folder path too: /corrections/ for corrections/index.html. */
+export const SITE_WIDE_FOLDERS = 1
+
+/** A storage key (or a site path without its leading "/") of a site-wide file, variants included. */
+export function isSiteWide(key: string): boolean {
+  return /^\/?(data\/|corrections\/|feed\.xml|sitemaps?[./])/.test(key)
+}
+
 /** Teardowns run last-registered first: publishers started later stop before the bus closes. */
 export async function openTestBus(t: Test, dir: string): Promise<Bus> {
   const bus = await openEmbeddedBus(dir)

@@ -9,7 +9,7 @@ import { createMetricsRegistry } from '../../infra/metrics.js'
 import { createFsStorage } from '../../infra/storage/fs-storage.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { cleanCounts, smallElection, smallStationResult, SMALL_CANDIDATE_IDS } from '../fixtures/small-election.js'
-import { openTestBus, produceDefinition, produceResults, readJson, readText, readTree, startPublisher } from '../helpers/publisher-harness.js'
+import { isSiteWide, openTestBus, produceDefinition, produceResults, readJson, readText, readTree, SITE_WIDE_FILES, startPublisher } from '../helpers/publisher-harness.js'
 import { failingOnce } from '../helpers/recording-outputs.js'
 
 const def = smallElection()
@@ -25,13 +25,6 @@ const allResults = (): StationResult[] =>
 
 const FIGURES = ['registered', 'voters', 'blank', 'invalid', 'valid'] as const
 
-/**
- * The site-wide files of a full cycle (test/publish/downloads.test.ts checks their content):
- * data/results.csv, data/results-nist.json and their two content-addressed copies, data/index.json,
- * data/corrections.json, corrections/index.html, feed.xml, sitemap.xml and sitemaps/areas-1.xml.
- */
-const SITE_WIDE_FILES = 10
-const isSiteWide = (key: string) => /^(data\/|corrections\/|feed\.xml|sitemaps?[./])/.test(key)
 
 interface Doc {
   area: { level: string; code: string; name: string }
