@@ -1,0 +1,133 @@
+// The embargo on both sides of the instant: with the clock 1 ms before the election's
+// pollsCloseAt, no file of the output holds a figure (not a vote, not a count of stations
+// reported, not a snapshot) and the pages say when results will appear, in Paris time; at the
+// instant itself the next cycle, publishNow() or a timed one, writes every figure.
+import t, { type Test } from 'tap'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import type { Station, StationResult } from '../../core/schemas.js'
+import { silentLogger } from '../../infra/logging.js'
+import { createMetricsRegistry } from '../../infra/metrics.js'
+import { createFsStorage } from '../../infra/storage/fs-storage.js'
+import { buildPublisher } from '../../publish/publisher.js'
+import { smallElection, smallStationResult } from '../fixtures/small-election.js'
+import { openTestBus, produceDefinition, produceResults, readJson, readText, readTree } from '../helpers/publisher-harness.js'
+
+const def = smallElection()
+const CLOSE_MS = Date.parse(def.election.pollsCloseAt)
+const station = (id: string): Station => {
+  const s = def.stations.find((x) => x.id === id)
+  if (!s) throw new Error(`no station ${id}`)
+  return s
+}
+/** Every station but Villeurbanne's, so the output has areas with and without results; one corrected. */
+const results = (): StationResult[] => [
+  ...def.stations.filter((s) => s.commune !== '69266').map((s, i) => smallStationResult(s, { seed: 7 + i * 3 })),
+  { ...smallStationResult(station('75056-0102'), { version: 2, seed: 99 }), reason: 'Inversion de deux candidats' },
+]
+const AREA_KEYS = ['', 'region/11/', 'region/84/', 'departement/75/', 'departement/94/', 'departement/69/', 'commune/75056/', 'commune/94028/', 'commune/94080/', 'commune/69123/', 'commune/69266/']
+
+/** Every figure the results carry that could not be mistaken for a code or a date (≥ 100). */
+function figuresOf(all: readonly StationResult[]): Set<number> {
+  const figures = new Set<number>()
+  const sums = new Map<string, number>()
+  for (const r of all) {
+    const { votes, ...totals } = r.counts
+    for (const [k, v] of [...Object.entries(totals), ...Object.entries(votes)]) {
+      figures.add(v)
+      sums.set(k, (sums.get(k) ?? 0) + v)
+    }
+  }
+  for (const v of sums.values()) figures.add(v)
+  return new Set([...figures].filter((v) => v >= 100))
+}
+
+async function embargoedPublisher(t: Test, intervalMs = 3_600_000) {
+  const dir = t.testdir()
+  const bus = await openTestBus(t, join(dir, 'bus'))
+  const clock = { now: CLOSE_MS - 1 }
+  const out = join(dir, 'out')
+  const publisher = buildPublisher({
+    bus,
+    storage: createFsStorage(out),
+    logger: silentLogger(),
+    metrics: createMetricsRegistry(false),
+    intervalMs,
+    clock: () => new Date(clock.now),
+  })
+  await publisher.start()
+  t.teardown(() => publisher.stop())
+  await produceDefinition(bus, def)
+  await produceResults(bus, results())
+  return { publisher, out, clock }
+}
+
+t.test('1 ms before the polls close: names and the time results appear, no figure anywhere', async (t) => {
+  const { publisher, out } = await embargoedPublisher(t)
+  await publisher.publishNow()
+  const tree = await readTree(out)
+  const figures = figuresOf(results())
+  t.ok(figures.size > 20, 'the results hold figures to look for')
+  for (const [key, bytes] of tree) {
+    if (key.endsWith('.br')) continue // the same bytes as the .gz, which is checked
+    const text = (key.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')
+    const leaked = [...text.matchAll(/\d+(?:[\s\u202f\u00a0]\d{3})*/g)].map((m) => Number(m[0].replace(/\D/g, ''))).filter((n) => figures.has(n))
+    t.same(leaked, [], `${key}: no figure of the results`)
+  }
+  t.notOk([...tree.keys()].some((k) => k.startsWith('data/v/') || k.startsWith('feed.xml') || k.startsWith('corrections/') || k === 'data/corrections.json'), 'no versioned copy, feed or corrections log')
+
+  t.same(await readJson(out, 'status.json'), { electionId: def.election.id, embargo: { resultsFrom: '2026-04-12T18:00:00.000Z' } })
+  for (const dir of AREA_KEYS) {
+    const doc = await readJson(out, `${dir}index.json`)
+    t.same(Object.keys(doc).sort(), ['ancestors', 'area', 'children', 'contests', 'election', 'embargo', 'parent'], `${dir}index.json: names and links only`)
+    t.equal((await readText(out, `${dir}results.csv`)).split('\r\n').length, 2, `${dir}results.csv: the header row alone`)
+  }
+  const national = await readText(out, 'index.html')
+  t.match(national, 'Les résultats seront publiés à partir du <time datetime="2026-04-12T18:00:00.000Z">dimanche 12 avril 2026 à 20:00</time> (heure de Paris)')
+  t.match(national, 'Results will be published from')
+  t.match(national, 'Alice MARTIN', 'candidates are named')
+  t.notMatch(national, /bureaux? sur|Instantané|dépouillé/, 'no progress line, no snapshot')
+  t.notMatch(await readText(out, 'commune/75056/index.html'), /Mairie du 1er/, 'no station table')
+
+  const nist = await readJson(out, 'data/results-nist.json')
+  t.equal(nist.Status, 'pre-election')
+  t.notMatch(JSON.stringify(nist), /VoteCounts|SummaryCounts|SubUnitsReported|VotersRegistered|CountStatus/, 'no count of any kind')
+  t.equal((await readText(out, 'data/results.csv')).split('\r\n').length, 2, 'the per-station CSV: the header row alone')
+  t.same(Object.keys(await readJson(out, 'data/index.json')).sort(), ['electionId', 'embargo', 'files'])
+})
+
+t.test('at the instant the polls close, the next publishNow() writes every figure', async (t) => {
+  const { publisher, out, clock } = await embargoedPublisher(t)
+  await publisher.publishNow()
+  clock.now = CLOSE_MS
+  const report = await publisher.publishNow()
+  t.equal(report.areasRendered, AREA_KEYS.length, 'every area, those without results included')
+  const expectedValid = results()
+    .filter((r) => !(r.stationId === '75056-0102' && r.version === 1))
+    .reduce((sum, r) => sum + r.counts.valid, 0)
+  t.equal((await readJson(out, 'index.json')).valid, expectedValid, 'national figures')
+  t.match(await readJson(out, 'status.json'), { snapshot: 9, stations: { reported: 8, total: 9 } })
+  t.same((await readJson(out, 'commune/69266/index.json')).stations, { reported: 0, total: 1 }, 'an area without results leaves its notice too')
+  t.equal((await readJson(out, 'data/results-nist.json')).Status, 'unofficial-partial')
+  t.match(await readText(out, 'feed.xml'), '<entry>')
+  t.match(await readJson(out, 'data/corrections.json'), { corrections: [{ stationId: '75056-0102', version: 2, reason: 'Inversion de deux candidats' }] })
+})
+
+t.test('a timed cycle crosses the instant on its own', async (t) => {
+  const { out, clock } = await embargoedPublisher(t, 20)
+  const waitFor = async (what: string, ok: (status: Record<string, unknown>) => boolean) => {
+    const deadline = Date.now() + 10_000
+    while (Date.now() < deadline) {
+      const status = await readJson(out, 'status.json').catch(() => undefined)
+      if (status && ok(status)) return status
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    t.fail(`timed out waiting for ${what}`)
+    return undefined
+  }
+  await waitFor('the embargoed status.json', (s) => 'embargo' in s)
+  t.notOk('valid' in (await readJson(out, 'index.json')), 'the national page holds no figure yet')
+  clock.now = CLOSE_MS + 1_000
+  await waitFor('the figures', (s) => s.snapshot === 9)
+  for (const dir of AREA_KEYS) t.ok('snapshot' in (await readJson(out, `${dir}index.json`)), `${dir}index.json has left its notice`)
+})
