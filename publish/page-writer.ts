@@ -31,10 +31,18 @@ export function cycleFileKeys(dirty: readonly AreaTally[]): string[] {
 }
 
 /** `embargoed`: the polls are still open; every file takes its embargoed form (embargo.ts). */
-export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: readonly AreaTally[], embargoed = false): Promise<void> {
+export async function writeAreas(
+  writer: SiteWriter,
+  tallies: TallyTree,
+  dirty: readonly AreaTally[],
+  embargoed = false,
+  onAreaDone?: (areasDone: number) => void,
+): Promise<void> {
+  let done = 0
   // `dirty` is deepest first; a level is on storage before its parents start.
   for (const level of groupByDepth(dirty)) {
     for (const tally of level) {
+      onAreaDone?.(done++)
       const dir = areaPath(tally.node)
       if (embargoed) {
         const notice = buildEmbargoedDocument(tallies, tally)
@@ -50,6 +58,7 @@ export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: 
     }
     await writer.drain()
   }
+  onAreaDone?.(done)
 }
 
 /** status.json: what the whole site covers, in the same deterministic terms as the pages. */

@@ -93,6 +93,23 @@ const AREAS_WITHOUT_RESULTS_PER_CYCLE = 500
 
 const DOWNLOADS_INTERVAL_MS = 30_000
 
+interface CycleOptions {
+  /** How many areas that never had a result this cycle may write. */
+  maxWithoutResults: number
+  /** Write the downloads whatever their pace (publishNow, rebuild). */
+  force?: boolean
+  /** Write every file, whatever the digests say (rebuild). */
+  rewriteAll?: boolean
+  progress?: (areasDone: number, areasTotal: number) => void
+}
+
+interface RenderOptions {
+  embargoed: boolean
+  downloads: boolean
+  rewriteAll: boolean
+  progress: ((areasDone: number, areasTotal: number) => void) | undefined
+}
+
 const NOTHING_WRITTEN: SiteWriteReport = { filesWritten: 0, variantsWritten: 0, filesUnchanged: 0, changedKeys: [] }
 
 export function buildPublisher(deps: PublisherDeps) {
@@ -131,11 +148,7 @@ export function buildPublisher(deps: PublisherDeps) {
     state.apply(records)
   }
 
-  /**
-   * `maxWithoutResults`: how many areas that never had a result this cycle may write; `force`
-   * writes the downloads whatever their pace (publishNow).
-   */
-  async function cycle(maxWithoutResults: number, force: boolean): Promise<CycleReport> {
+  async function cycle({ maxWithoutResults, force = false, rewriteAll = false, progress }: CycleOptions): Promise<CycleReport> {
     const now = clock()
     const startedAt = now.toISOString()
     const started = performance.now()
@@ -154,7 +167,7 @@ export function buildPublisher(deps: PublisherDeps) {
     const dirty = active ? (tallies?.takeDirty(maxWithoutResults) ?? []) : []
     if (dirty.length > 0) downloadsPending = true
     const downloads = active && downloadsPending && (force || lifted || now.getTime() - downloadsWrittenAtMs >= downloadsIntervalMs)
-    const written = tallies && (dirty.length > 0 || downloads) ? await render(tallies, dirty, embargoed, downloads) : NOTHING_WRITTEN
+    const written = tallies && (dirty.length > 0 || downloads) ? await render(tallies, dirty, { embargoed, downloads, rewriteAll, progress }) : NOTHING_WRITTEN
     if (downloads) {
       downloadsPending = false
       downloadsWrittenAtMs = now.getTime()
@@ -177,17 +190,18 @@ export function buildPublisher(deps: PublisherDeps) {
   }
 
   /** Writes the dirty areas (and the downloads) then status.json; on failure the areas go back to the dirty set. */
-  async function render(tallies: TallyTree, dirty: AreaTally[], embargoed: boolean, downloads: boolean): Promise<SiteWriteReport> {
+  async function render(tallies: TallyTree, dirty: AreaTally[], how: RenderOptions): Promise<SiteWriteReport> {
+    const { embargoed, downloads, progress } = how
     const endTimer = metrics.cycleDuration.startTimer()
     let writer: SiteWriter | undefined
     try {
-      const trustDigests = outputChecked || (await outputMatchesDigests())
+      const trustDigests = !how.rewriteAll && (outputChecked || (await outputMatchesDigests()))
       outputChecked = true
       const report = await lock.keepDuring(async (signal) => {
         const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
         const keys = [...cycleFileKeys(dirty), ...(siteWide?.files.map((f) => f.key) ?? [])]
         writer = await SiteWriter.open({ storage, digests, compressor, signal }, keys, trustDigests)
-        await writeAreas(writer, tallies, dirty, embargoed)
+        await writeAreas(writer, tallies, dirty, embargoed, progress && ((done) => progress(done, dirty.length)))
         const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
         await writeStatus(writer, tallies, embargoed)
         return { ...(await writer.finish()), outdated }
@@ -233,9 +247,9 @@ export function buildPublisher(deps: PublisherDeps) {
   }
 
   /** Queues a cycle behind any running one; the tally stays frozen while it renders. */
-  function enqueueCycle(maxWithoutResults: number, force = false): Promise<CycleReport> {
+  function enqueueCycle(options: CycleOptions): Promise<CycleReport> {
     const run = chain.then(() => {
-      const p = cycle(maxWithoutResults, force)
+      const p = cycle(options)
       rendering = p
       return p.finally(() => {
         rendering = undefined
@@ -251,7 +265,7 @@ export function buildPublisher(deps: PublisherDeps) {
       timer = undefined
       // A burst of results between two ticks is coalesced into one cycle of the dirty set. A tick
       // with nothing new still runs a cycle: it renews the lock and retries pending purges.
-      enqueueCycle(backfillPerCycle)
+      enqueueCycle({ maxWithoutResults: backfillPerCycle })
         .catch((err: unknown) => logger.error({ err }, 'publication cycle failed; retrying at the next tick'))
         .finally(schedule)
     }, intervalMs)
@@ -290,7 +304,20 @@ export function buildPublisher(deps: PublisherDeps) {
     /** Reads everything already in `[results]`, then writes everything that changed, at once. */
     async publishNow(): Promise<CycleReport> {
       await subscription?.caughtUp()
-      return enqueueCycle(Infinity, true)
+      return enqueueCycle({ maxWithoutResults: Infinity, force: true })
+    },
+
+    /**
+     * `elections publish rebuild`: reads everything in `[results]`, then writes every file of the
+     * site, whatever the digests say, and purges them. Rejects when `[results]` holds no election
+     * definition; reports `active: false` (nothing written) when another publisher holds the lock.
+     */
+    async rebuild(progress?: (areasDone: number, areasTotal: number) => void): Promise<CycleReport> {
+      await subscription?.caughtUp()
+      const tallies = state.tallies
+      if (!tallies) throw new NoElectionError()
+      tallies.markAllDirty()
+      return enqueueCycle({ maxWithoutResults: Infinity, force: true, rewriteAll: true, progress })
     },
 
     status(): PublisherStatus {
@@ -304,3 +331,11 @@ export function buildPublisher(deps: PublisherDeps) {
 }
 
 export type Publisher = ReturnType<typeof buildPublisher>
+
+/** rebuild() on a `[results]` without an election definition: there is nothing to publish. */
+export class NoElectionError extends Error {
+  override name = 'NoElectionError'
+  constructor() {
+    super('[results] holds no election definition: load an election first (elections election load FILE)')
+  }
+}
