@@ -106,12 +106,18 @@ async function fetchStatus(url: string): Promise<string> {
   }
 }
 
-/** Every path to warm, read from the site through the cache itself. */
+/**
+ * Every path to warm, read from the site through the cache itself. Paths are relative to the
+ * site's root, which may sit under a prefix of PUBLIC_SITE_URL ("https://example.fr/2027/"): the
+ * sitemaps' own URLs say where that root is.
+ */
 async function pagesOf(target: string): Promise<string[]> {
   const paths = new Set(['/', '/index.json', '/results.csv', '/status.json', '/feed.xml', '/sitemap.xml', '/data/index.json'])
   for (const sitemap of locsOf(await fetchText(`${target}/sitemap.xml`))) {
-    for (const page of locsOf(await fetchText(`${target}${new URL(sitemap).pathname}`))) {
-      const path = new URL(page).pathname
+    const root = new URL(sitemap).pathname.replace(/sitemaps\/[^/]+$/, '')
+    const fromRoot = (url: string) => `/${new URL(url).pathname.slice(root.length)}`
+    for (const page of locsOf(await fetchText(`${target}${fromRoot(sitemap)}`))) {
+      const path = fromRoot(page)
       paths.add(path)
       if (path !== '/corrections/') for (const sibling of ['index.json', 'results.csv']) paths.add(`${path}${sibling}`)
     }

@@ -7,7 +7,10 @@ import type { ServerResponse } from 'node:http'
 import { createApp } from '../infra/http/http.js'
 import type { Registry } from '../infra/metrics.js'
 import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from './page-writer.js'
+import { IMMUTABLE_CACHE_CONTROL } from './downloads-writer.js'
 
+/** Results and what is derived from them: pages, data, the feed and the sitemaps. */
+const LIVE_EXTENSIONS = new Set(['.html', '.json', '.csv', '.xml'])
 /** Files that are not results (styles, the finder's data) change rarely. */
 const ASSET_CACHE_CONTROL = 'public, max-age=300'
 // A page missing now (a commune before the definition is read) may exist seconds later.
@@ -70,6 +73,11 @@ function setCacheHeaders(res: ServerResponse, path: string): void {
     res.setHeader('Cache-Control', STATUS_CACHE_CONTROL)
     return
   }
+  if (/[\\/]data[\\/]v[\\/]/.test(path)) {
+    // Content-addressed downloads (downloads-writer.ts): these bytes never change under this name.
+    res.setHeader('Cache-Control', IMMUTABLE_CACHE_CONTROL)
+    return
+  }
   const ext = extname(path)
-  res.setHeader('Cache-Control', ext === '.html' || ext === '.json' || ext === '.csv' ? PAGE_CACHE_CONTROL : ASSET_CACHE_CONTROL)
+  res.setHeader('Cache-Control', LIVE_EXTENSIONS.has(ext) ? PAGE_CACHE_CONTROL : ASSET_CACHE_CONTROL)
 }
