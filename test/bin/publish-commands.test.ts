@@ -78,7 +78,7 @@ t.test('publish warm requests every page through the target and sums up the stat
   await rm(join(env.OUTPUT_DIR, 'commune', '69266', 'results.csv'))
   const missing = await runElections(['publish', 'warm', '--target', target], env)
   t.equal(missing.code, 1)
-  t.match(missing.stdout, /\n  200 +\d+\n  404 +1\n/)
+  t.match(missing.stdout, /\n {2}200 +\d+\n {2}404 +1\n/)
   t.ok((await readdir(env.OUTPUT_DIR)).includes('sitemap.xml'))
 })
 

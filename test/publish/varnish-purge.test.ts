@@ -88,7 +88,7 @@ t.test('after a cycle, the next request through Varnish shows the new figures', 
   await fetch(`${varnish}/${name}/commune/69266/`) // one page already cached, the rest not
   const warm = await runElections(['publish', 'warm', '--target', `${varnish}/${name}`], {})
   t.equal(warm.code, 0, warm.stderr)
-  t.match(warm.stdout, /\n  200 +\d+\n$/)
+  t.match(warm.stdout, /\n {2}200 +\d+\n$/)
   for (const path of ['commune/69266/', 'commune/69266/results.csv', 'region/84/index.json', 'corrections/', 'feed.xml']) {
     t.equal((await get(path)).cache, 'HIT', `${path} cached by the warm-up`)
   }
