@@ -11,7 +11,7 @@ import { createMetricsRegistry } from '../../infra/metrics.js'
 import type { Storage } from '../../infra/storage/storage.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { FRANCE_COMMUNES, FRANCE_STATIONS, syntheticFrance, syntheticFranceResults } from '../fixtures/synthetic-france.js'
-import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
+import { openTestBus, produceDefinition, produceResults, SITE_WIDE_FILES } from '../helpers/publisher-harness.js'
 
 /** Remembers the size of every file and keeps the bytes of the JSON ones only (France is 350 MB, 560 MB with variants). */
 function memoryStorage(): Storage & { files: Map<string, Buffer>; sizes: Map<string, number> } {
@@ -59,9 +59,13 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
   const regions = new Set(def.areas.filter((a) => a.level === 'region').map((a) => a.code)).size
   const areas = 1 + regions + 107 + FRANCE_COMMUNES
   t.equal(report.areasRendered, areas)
-  t.equal(report.filesWritten, areas * 3 + 1)
-  t.equal(report.variantsWritten, (areas * 3 + 1) * 2, 'each with its .gz and .br')
-  t.equal(storage.sizes.size, (areas * 3 + 1) * 3)
+  const files = areas * 3 + 1 + SITE_WIDE_FILES
+  t.equal(report.filesWritten, files)
+  t.equal(report.variantsWritten, files * 2, 'each with its .gz and .br')
+  t.equal(storage.sizes.size, files * 3)
+  const nist = JSON.parse(storage.files.get('data/results-nist.json')?.toString() ?? '{}') as { Status: string; GpUnit: unknown[] }
+  t.equal(nist.Status, 'unofficial-complete')
+  t.equal(nist.GpUnit.length, areas + FRANCE_STATIONS, 'every area and station a GpUnit')
 
   const national = JSON.parse(storage.files.get('index.json')?.toString() ?? '{}') as { valid: number; stations: unknown; snapshot: number }
   t.equal(national.valid, results.reduce((sum, r) => sum + r.counts.valid, 0))
@@ -74,6 +78,9 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
   await bus.produce(TOPICS.results, [{ key: 'correction', value: JSON.stringify({ ...first, version: 2 }) }])
   const second = await publisher.publishNow()
   t.equal(second.areasRendered, 4)
-  // Same figures as version 2: the pages show the new snapshot, the results.csv (figures only) do not change.
-  t.same([second.filesWritten, second.filesUnchanged], [4 * 2 + 1, 4])
+  // Same figures as version 2: the pages show the new snapshot, the results.csv (figures only) do
+  // not change. Site-wide: the per-station CSV (its version column) and its content-addressed
+  // copies, the corrections log and page, the feed and the manifest change; the NIST report (no
+  // versions in it) and the sitemaps (same validation times) do not.
+  t.same([second.filesWritten, second.filesUnchanged], [4 * 2 + 1 + 7, 4 + 3])
 })
