@@ -73,6 +73,8 @@ function setCacheHeaders(res: ServerResponse, path: string): void {
     res.setHeader('Cache-Control', STATUS_CACHE_CONTROL)
     return
   }
+  // The Atom feed has the .xml extension but its own media type, as the publisher stored it.
+  if (basename(path) === 'feed.xml') res.setHeader('Content-Type', 'application/atom+xml; charset=utf-8')
   if (/[\\/]data[\\/]v[\\/]/.test(path)) {
     // Content-addressed downloads (downloads-writer.ts): these bytes never change under this name.
     res.setHeader('Cache-Control', IMMUTABLE_CACHE_CONTROL)
