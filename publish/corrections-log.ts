@@ -88,7 +88,7 @@ export function renderCorrectionsPage(tallies: TallyTree, log: CorrectionsLog): 
       communeName: c.commune.name,
       communeHref: `..${c.commune.url}`,
       contestName: contestName.get(c.contestId) ?? c.contestId,
-      what: c.status === 'withdrawn' ? 'Résultat retiré' : `Version ${c.version}`,
+      what: c.status === 'withdrawn' ? 'Résultat retiré' : `Résultat corrigé (version ${c.version})`,
       reason: c.reason ?? 'Motif non communiqué',
     })),
   })

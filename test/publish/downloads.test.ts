@@ -197,6 +197,7 @@ t.test('corrections log: every corrected or withdrawn result with its time and r
   ])
   t.equal(log.corrections.length, 2)
   const page = s.text('corrections/index.html') ?? ''
+  t.matchSnapshot(page, 'corrections/index.html')
   t.match(page, 'Erreur de report &lt;Martin/Dubois&gt;', 'the reason, escaped')
   t.match(page, '<time datetime="2027-04-11T19:10:00.000Z">11 avril 2027 à 21:10:00</time>', 'the time in Paris')
   t.match(page, 'Résultat retiré')

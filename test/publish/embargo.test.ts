@@ -89,6 +89,9 @@ t.test('1 ms before the polls close: names and the time results appear, no figur
   t.notMatch(national, /bureaux? sur|Instantané|dépouillé/, 'no progress line, no snapshot')
   t.notMatch(await readText(out, 'commune/75056/index.html'), /Mairie du 1er/, 'no station table')
 
+  t.matchSnapshot(national, 'national index.html under embargo')
+  t.matchSnapshot(JSON.stringify(await readJson(out, 'commune/75056/index.json'), null, 2), 'commune index.json under embargo')
+
   const nist = await readJson(out, 'data/results-nist.json')
   t.equal(nist.Status, 'pre-election')
   t.notMatch(JSON.stringify(nist), /VoteCounts|SummaryCounts|SubUnitsReported|VotersRegistered|CountStatus/, 'no count of any kind')
