@@ -30,6 +30,8 @@ export function renderStationsCsv(tallies: TallyTree, embargoed: boolean): strin
   const candidateIds = candidateColumns(contests)
   const parts = [csvLine([...FIXED_COLUMNS, ...candidateIds])]
   if (embargoed) return parts[0] ?? ''
+  // Per contest, its candidates' columns (a blank for another contest's candidate), looked up once.
+  const ownColumns = new Map(contests.map((contest) => [contest.id, candidateIds.map((id) => contest.candidates.some((k) => k.id === id))]))
   for (const commune of communesInOrder(tallies.tree.root)) {
     const departement = commune.parent?.area.level === 'departement' ? commune.parent.area.code : ''
     for (const station of tallies.stationsOf(commune)) {
@@ -44,7 +46,8 @@ export function renderStationsCsv(tallies: TallyTree, embargoed: boolean): strin
           parts.push(csvLine([...head, 'withdrawn', r.version, r.validatedAt, ...blank(5 + candidateIds.length)]))
         } else {
           const c = r.counts
-          const votes = candidateIds.map((id) => (contest.candidates.some((k) => k.id === id) ? (c.votes[id] ?? 0) : ''))
+          const own = ownColumns.get(contest.id) ?? []
+          const votes = candidateIds.map((id, k) => (own[k] ? (c.votes[id] ?? 0) : ''))
           parts.push(csvLine([...head, 'validated', r.version, r.validatedAt, c.registered, c.voters, c.blank, c.invalid, c.valid, ...votes]))
         }
       }
