@@ -323,3 +323,33 @@ t.test('the feed keeps the most recent entries only', async (t) => {
   t.match(feed, '<updated>2027-04-11T18:00:59.000Z</updated>', 'the feed is as recent as its latest entry')
   t.notMatch(feed, '#pres-75056-9-v2<', 'the oldest entries are left out')
 })
+
+t.test('several contests: a row per contest a station votes in, a district per partial contest', async (t) => {
+  const base = smallElection()
+  const paris = base.stations.filter((st) => st.commune === '75056').map((st) => st.id)
+  const legislative = { id: 'leg-7501', name: '1re circonscription de Paris', seats: 1, candidates: [{ id: 'NOIR', ballot: 1, name: 'Jeanne NOIR' }, { id: 'BLANC', ballot: 2, name: 'Paul BLANC' }], stationIds: paris }
+  const two = { ...base, election: { ...base.election, contests: [...base.election.contests, legislative] } }
+  const bus = await openTestBus(t, join(t.testdir(), 'bus'))
+  const storage = memoryStorage()
+  const publisher = buildPublisher({ bus, storage, logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: 3_600_000, siteUrl: SITE })
+  await publisher.start()
+  t.teardown(() => publisher.stop())
+  await produceDefinition(bus, two)
+  const leg = { ...smallStationResult(station('75056-0101'), { seed: 9 }), contestId: 'leg-7501' }
+  leg.counts = { ...leg.counts, votes: { NOIR: leg.counts.valid - 100, BLANC: 100 } }
+  await produceResults(bus, [smallStationResult(station('75056-0101'), { seed: 8 }), leg])
+  await publisher.publishNow()
+
+  const lines = (storage.objects.get('data/results.csv')?.body.toString('utf8') ?? '').split('\r\n')
+  t.match(lines[0], /,valid,MARTIN,DUBOIS,LEROY,NOIR,BLANC$/)
+  t.equal(lines.length, 1 + def.stations.length + paris.length + 1, 'Paris stations have a row per contest')
+  t.match(lines.find((l) => l.includes(',75056-0101,') && l.includes(',leg-7501,')), new RegExp(`,${leg.counts.valid},,,,${leg.counts.valid - 100},100$`), "the other contest's candidates left blank")
+  t.match(lines.find((l) => l.includes(',75056-0101,') && l.includes(',pres,')), /,validated,1,.*\d,,$/, 'and the other way round')
+
+  const report = NistReportSchema.parse(JSON.parse(storage.objects.get('data/results-nist.json')?.body.toString('utf8') ?? '{}'))
+  t.same(danglingReferences(report), [])
+  const district = report.GpUnit.find((g) => g['@id'] === 'gp-contest-leg-7501')
+  t.same(district?.ComposingGpUnitIds, paris.map((id) => `gp-station-${id}`))
+  t.match(report.Election[0]?.Contest[1], { ElectoralDistrictId: 'gp-contest-leg-7501', SubUnitsReported: 1, TotalSubUnits: 3 })
+  t.match(report.Election[0]?.Contest[0], { ElectoralDistrictId: 'gp-country-FR', SubUnitsReported: 1, TotalSubUnits: 9 })
+})
