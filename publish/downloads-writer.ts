@@ -12,7 +12,7 @@ import type { StoredObjectMeta } from '../infra/storage/storage.js'
 import { renderAtomFeed } from './atom-feed.js'
 import { buildCorrectionsLog, renderCorrectionsPage } from './corrections-log.js'
 import { embargoNotice } from './embargo.js'
-import { buildNistReport } from './nist-report.js'
+import { renderNistReport } from './nist-report.js'
 import { PAGE_CACHE_CONTROL } from './page-writer.js'
 import { renderSitemaps } from './sitemap.js'
 import type { SiteWriter } from './site-writer.js'
@@ -84,7 +84,7 @@ export function renderDownloads(tallies: TallyTree, ctx: DownloadsContext): Rend
   const { embargoed } = ctx
   const big = [
     { name: 'results.csv', key: DOWNLOAD_KEYS.stationsCsv, body: Buffer.from(renderStationsCsv(tallies, embargoed)), meta: LIVE_CSV },
-    { name: 'results-nist.json', key: DOWNLOAD_KEYS.nist, body: Buffer.from(`${JSON.stringify(buildNistReport(tallies, embargoed))}\n`), meta: LIVE_JSON },
+    { name: 'results-nist.json', key: DOWNLOAD_KEYS.nist, body: renderNistReport(tallies, embargoed), meta: LIVE_JSON },
   ]
   const hashes = big.map((f) => sha256Of(f.body))
   // One folder per pair: the CSV and the JSON a manifest names are always from the same results.

@@ -12,8 +12,9 @@
 // BallotsRejected, per station in SummaryCounts. GeneratedDate is the latest validation time (or
 // the polls' closing time before any result), never the clock, so the same results give the same
 // bytes.
+import { randomUUID } from 'node:crypto'
 import type { AreaNode } from '../core/area-tree.js'
-import type { AreaLevel, Contest, ElectionDefinition } from '../core/schemas.js'
+import type { AreaLevel, Contest, ElectionDefinition, StationResult } from '../core/schemas.js'
 import { communesInOrder } from './stations-csv.js'
 import type { TallyTree } from './tally-tree.js'
 
@@ -35,7 +36,73 @@ export function gpUnitId(level: AreaLevel, code: string): string {
   return `gp-${level}-${code}`
 }
 
-export function buildNistReport(tallies: TallyTree, embargoed: boolean): Json {
+/**
+ * The report as UTF-8 JSON. For France it is about 75 MB, most of it 760,000 small VoteCounts: as
+ * objects, then one string, then a Buffer, that took over 400 MB at once. Here the rest of the
+ * report is an ordinary object in which each large array is a stand-in; the large arrays are
+ * written element by element, in order, straight into the bytes (short-lived strings only).
+ */
+export function renderNistReport(tallies: TallyTree, embargoed: boolean): Buffer {
+  const raw = new RawArrays()
+  const skeleton = JSON.stringify(buildNistReport(tallies, embargoed, raw))
+  const out = new ChunkedBytes()
+  let last = 0
+  for (const m of skeleton.matchAll(raw.pattern)) {
+    out.write(skeleton.slice(last, m.index))
+    out.write('[')
+    raw.writers[Number(m[1])]?.((item, k) => out.write(k === 0 ? item : `,${item}`))
+    out.write(']')
+    last = m.index + m[0].length
+  }
+  out.write(skeleton.slice(last))
+  out.write('\n')
+  return out.toBuffer()
+}
+
+/** Calls `emit` with each element of an array, as JSON text, in order. */
+type ArrayWriter = (emit: (item: string, index: number) => void) => void
+
+/**
+ * The large arrays, each a writer; the report holds a stand-in string for each until it is
+ * spliced. A stand-in carries a nonce of this render, so no name in the report can pass for one;
+ * the nonce never reaches the output.
+ */
+class RawArrays {
+  readonly writers: ArrayWriter[] = []
+  private readonly nonce = randomUUID()
+  /** A stand-in as JSON.stringify writes it: "\u0000NONCE:N\u0000" (NUL is escaped in JSON). */
+  readonly pattern = new RegExp(`"\\\\u0000${this.nonce}:(\\d+)\\\\u0000"`, 'g')
+
+  ref(writer: ArrayWriter): string {
+    return `\u0000${this.nonce}:${this.writers.push(writer) - 1}\u0000`
+  }
+}
+
+/** UTF-8 bytes in 1 MB chunks, joined once at the end. */
+class ChunkedBytes {
+  private static readonly CHUNK = 1 << 20
+  private readonly chunks: Buffer[] = []
+  private current = Buffer.allocUnsafe(ChunkedBytes.CHUNK)
+  private used = 0
+  private total = 0
+
+  write(text: string): void {
+    const bytes = Buffer.byteLength(text)
+    if (this.used + bytes > this.current.length) {
+      this.chunks.push(this.current.subarray(0, this.used))
+      this.current = Buffer.allocUnsafe(Math.max(ChunkedBytes.CHUNK, bytes))
+      this.used = 0
+    }
+    this.used += this.current.write(text, this.used)
+    this.total += bytes
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.concat([...this.chunks, this.current.subarray(0, this.used)], this.total)
+  }
+}
+
+function buildNistReport(tallies: TallyTree, embargoed: boolean, raw: RawArrays): Json {
   const { definition } = tallies
   const election = definition.election
   const root = tallies.root
@@ -45,7 +112,7 @@ export function buildNistReport(tallies: TallyTree, embargoed: boolean): Json {
   const contestUnits: Json[] = []
   const contests = election.contests.map((contest, i) => {
     const district = districtOf(tallies, contest, contestUnits)
-    return embargoed ? contestSkeleton(contest, i, district) : contestWithCounts(tallies, contest, i, district)
+    return embargoed ? contestSkeleton(contest, i, district) : contestWithCounts(tallies, contest, i, district, raw)
   })
   return {
     '@type': 'ElectionResults.ElectionReport',
@@ -69,7 +136,11 @@ export function buildNistReport(tallies: TallyTree, embargoed: boolean): Json {
         Contest: contests,
       },
     ],
-    GpUnit: [...gpUnits(tallies, embargoed), ...contestUnits],
+    GpUnit: raw.ref((emit) => {
+      let k = 0
+      writeGpUnits(tallies, embargoed, (unit) => emit(unit, k++))
+      for (const unit of contestUnits) emit(JSON.stringify(unit), k++)
+    }),
   }
 }
 
@@ -127,21 +198,26 @@ function contestSkeleton(contest: Contest, i: number, district: string): Json {
   }
 }
 
-function contestWithCounts(tallies: TallyTree, contest: Contest, i: number, district: string): Json {
+function contestWithCounts(tallies: TallyTree, contest: Contest, i: number, district: string, raw: RawArrays): Json {
   const ct = tallies.root.contestById.get(contest.id)
   const reported = ct?.stationsReported ?? 0
   const total = ct?.stationsTotal ?? 0
-  const summary: Json[] = []
-  const votes = new Map<string, Json[]>(contest.candidates.map((c) => [c.id, []]))
+  // The validated results of the contest in station order, read once for every array below.
+  const counted: { gp: string; counts: StationResult['counts'] }[] = []
   for (const commune of communesInOrder(tallies.tree.root)) {
     for (const station of tallies.stationsOf(commune)) {
       const r = tallies.resultOf(contest.id, station.id)
-      if (r?.status !== 'validated') continue
-      const gp = gpUnitId('station', station.id)
-      summary.push({ GpUnitId: gp, Type: 'total', BallotsCast: r.counts.voters, Undervotes: r.counts.blank, BallotsRejected: r.counts.invalid })
-      for (const c of contest.candidates) votes.get(c.id)?.push({ GpUnitId: gp, Type: 'total', Count: r.counts.votes[c.id] ?? 0 })
+      if (r?.status === 'validated') counted.push({ gp: JSON.stringify(gpUnitId('station', station.id)), counts: r.counts })
     }
   }
+  const summary: ArrayWriter = (emit) =>
+    counted.forEach(({ gp, counts }, k) =>
+      emit(`{"GpUnitId":${gp},"Type":"total","BallotsCast":${counts.voters},"Undervotes":${counts.blank},"BallotsRejected":${counts.invalid}}`, k),
+    )
+  const votesOf =
+    (candidate: string): ArrayWriter =>
+    (emit) =>
+      counted.forEach(({ gp, counts }, k) => emit(`{"GpUnitId":${gp},"Type":"total","Count":${counts.votes[candidate] ?? 0}}`, k))
   const skeleton = contestSkeleton(contest, i, district)
   const selections = skeleton.BallotSelection as Json[]
   const ordered = ballotOrder(contest)
@@ -150,41 +226,43 @@ function contestWithCounts(tallies: TallyTree, contest: Contest, i: number, dist
     SubUnitsReported: reported,
     TotalSubUnits: total,
     CountStatus: [{ '@type': 'ElectionResults.CountStatus', Type: 'total', Status: total > 0 && reported === total ? 'completed' : 'in-process' }],
-    SummaryCounts: summary,
-    BallotSelection: selections.map((sel, k) => ({ ...sel, VoteCounts: votes.get(ordered[k]?.id ?? '') ?? [] })),
+    SummaryCounts: raw.ref(summary),
+    BallotSelection: selections.map((sel, k) => ({ ...sel, VoteCounts: raw.ref(votesOf(ordered[k]?.id ?? '')) })),
   }
 }
 
 /** Every area and station, parents first; counts of stations reported only once the embargo has lifted. */
-function gpUnits(tallies: TallyTree, embargoed: boolean): Json[] {
-  const units: Json[] = []
+function writeGpUnits(tallies: TallyTree, embargoed: boolean, emit: (unit: string) => void): void {
   const visit = (node: AreaNode) => {
     const tally = tallies.tallyOf(node)
     const areas = node.children.filter((c) => c.area.level !== 'station')
     const children = node.area.level === 'commune' ? tallies.stationsOf(node).map((s) => gpUnitId('station', s.id)) : areas.map((c) => gpUnitId(c.area.level, c.area.code))
-    units.push({
-      '@type': 'ElectionResults.ReportingUnit',
-      '@id': gpUnitId(node.area.level, node.area.code),
-      ...UNIT_TYPES[node.area.level],
-      Name: node.area.name,
-      ComposingGpUnitIds: children,
-      ...(embargoed ? {} : { SubUnitsReported: tally.stationsReported, TotalSubUnits: tally.stationsTotal }),
-    })
+    emit(
+      JSON.stringify({
+        '@type': 'ElectionResults.ReportingUnit',
+        '@id': gpUnitId(node.area.level, node.area.code),
+        ...UNIT_TYPES[node.area.level],
+        Name: node.area.name,
+        ComposingGpUnitIds: children,
+        ...(embargoed ? {} : { SubUnitsReported: tally.stationsReported, TotalSubUnits: tally.stationsTotal }),
+      }),
+    )
     if (node.area.level === 'commune') {
       for (const s of tallies.stationsOf(node)) {
-        units.push({
-          '@type': 'ElectionResults.ReportingUnit',
-          '@id': gpUnitId('station', s.id),
-          ...UNIT_TYPES.station,
-          Name: `${s.code} — ${s.name}`,
-          Number: s.code,
-          ...(embargoed ? {} : { VotersRegistered: s.registered }),
-        })
+        emit(
+          JSON.stringify({
+            '@type': 'ElectionResults.ReportingUnit',
+            '@id': gpUnitId('station', s.id),
+            ...UNIT_TYPES.station,
+            Name: `${s.code} — ${s.name}`,
+            Number: s.code,
+            ...(embargoed ? {} : { VotersRegistered: s.registered }),
+          }),
+        )
       }
       return
     }
     areas.forEach(visit)
   }
   visit(tallies.tree.root)
-  return units
 }
