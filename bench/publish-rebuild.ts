@@ -100,11 +100,8 @@ function embeddedEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function listFiles(dir: string): string[] {
-  const found: string[] = []
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) found.push(...listFiles(p))
-    else found.push(p)
-  }
-  return found
+  // Iterative: a folder of France's 35,000 communes is too many entries to spread into push().
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
 }
