@@ -33,7 +33,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'ops/kafka/*.mjs', 'ops/s3/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'ops/kafka/*.mjs', 'ops/s3/*.mjs', 'publish/assets/*.js', 'polling-finder/browser/*.js', 'consolidate/desk/templates/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -49,6 +49,27 @@ export default tseslint.config(
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' },
     },
+  },
+  {
+    // The desk's one browser script (live figures), served as it is: plain ES5-style, no modules.
+    files: ['consolidate/desk/templates/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', EventSource: 'readonly', CSS: 'readonly' },
+    },
+  },
+  {
+    // The results pages' optional refresh script runs in readers' browsers, not on Node.
+    files: ['publish/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly', DOMParser: 'readonly', URL: 'readonly', setTimeout: 'readonly', Promise: 'readonly', String: 'readonly' },
+    },
+  },
+  {
+    // The finder's browser modules run in a browser as written (finder-lookup.js also in Node).
+    files: ['polling-finder/browser/*.js'],
+    languageOptions: { globals: { document: 'readonly', navigator: 'readonly', fetch: 'readonly' } },
   },
   ...serviceRules,
   {

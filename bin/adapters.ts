@@ -1,12 +1,14 @@
 // Picks each resource's adapter from the configuration: a variable set means that real service,
 // and it must answer at start (no silent fallback to the embedded one); unset means embedded.
 // Every service command opens only the resources it needs; the publisher never opens the database.
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { ConfigError, type Config } from '../infra/config.js'
 import type { Logger } from '../infra/logging.js'
 import type { Bus, TopicSpec } from '../infra/bus/bus.js'
 import { openEmbeddedBus } from '../infra/bus/embedded-bus.js'
 import { openKafkaBus } from '../infra/bus/kafka-bus.js'
+import { topicsOf } from '../infra/bus/kafka-access.js'
 import type { Db } from '../infra/db/db.js'
 import { openPgliteDb } from '../infra/db/pglite-db.js'
 import { connectPostgresDb } from '../infra/db/postgres-db.js'
@@ -21,6 +23,7 @@ import { createTeeStorage } from '../infra/storage/tee-storage.js'
 import { createNoPurger, type Purger } from '../infra/purge/purger.js'
 import { createVarnishPurger } from '../infra/purge/varnish-purger.js'
 import { TOPICS } from '../core/messages.js'
+import { loadDepartementMap, MapFileError, type DepartementMap } from '../publish/departement-map.js'
 
 /** A real service named in the environment did not answer at start: exit 69 (EX_UNAVAILABLE), no stack trace. */
 export class ServiceUnavailableError extends Error {
@@ -69,10 +72,14 @@ export async function openBus(config: Config, logger: Logger, service: ServiceNa
       topicPrefix: kafka.topicPrefix,
       replicationFactor: kafka.replicationFactor,
       logger,
+      ...(kafka.sasl === undefined ? {} : { sasl: kafka.sasl }),
     }),
   )
+  // A service checks (and creates) only the topics it may touch: with SASL users and ACLs
+  // (infra/bus/kafka-access.ts) it can see no other.
+  const wanted: readonly string[] = service === 'ingest' || service === 'consolidate' || service === 'publish' ? topicsOf(service) : Object.values(TOPICS)
   try {
-    await bus.ensureTopics(topicSpecs(config.kafka.partitions))
+    await bus.ensureTopics(topicSpecs(config.kafka.partitions).filter((spec) => wanted.includes(spec.name)))
   } catch (err) {
     await bus.close()
     throw err
@@ -155,6 +162,29 @@ export function openScanStorage(config: Config): Storage {
 
 export function openPurger(config: Config, logger: Logger): Purger {
   return config.varnishUrls === undefined ? createNoPurger() : createVarnishPurger(config.varnishUrls, { logger })
+}
+
+/** The demo's département shapes, beside the repository when ../shared/data is there (see its README.txt). */
+const DEMO_MAP_FILES = ['departements-version-simplifiee.geojson', 'departements-avec-outre-mer.geojson'].map((f) =>
+  resolve(import.meta.dirname, '..', '..', 'shared', 'data', f),
+)
+
+/**
+ * The national map's shapes, projected once for the life of the process. Files named in
+ * PUBLISH_MAP_GEOJSON must be readable GeoJSON (a ConfigError otherwise); unset, the demo's shapes
+ * are used when present, and the site has no map without them.
+ */
+export function openDepartementMap(files: string[] | undefined, logger: Logger): DepartementMap | undefined {
+  const chosen = files ?? (DEMO_MAP_FILES.every((f) => existsSync(f)) ? DEMO_MAP_FILES : undefined)
+  if (chosen === undefined) return undefined
+  try {
+    const map = loadDepartementMap(chosen)
+    logger.info({ files: chosen, departements: map.shapes.length }, 'national map shapes loaded')
+    return map
+  } catch (err) {
+    if (err instanceof MapFileError) throw new ConfigError([`PUBLISH_MAP_GEOJSON: ${err.message}`])
+    throw err
+  }
 }
 
 /** Closes what was opened, last first, logging (not throwing) failures so every one is tried. */

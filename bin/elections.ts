@@ -16,6 +16,9 @@ import { withAdminDb } from './desk-admin.js'
 import { runCredentialsIssue, runClientToken, sheetChannelsProblem } from './credentials-command.js'
 import { runPhone } from './phone.js'
 import { runPublishRebuild, runPublishWarm, WarmError } from './publish-commands.js'
+import { runKafkaAcls } from './kafka-acls.js'
+import { runFinderBuild } from './finder-build.js'
+import { FinderInputError } from '../polling-finder/inputs/text-table.js'
 
 const USAGE = `usage: elections <command> [options]
 
@@ -23,11 +26,17 @@ commands:
   start [--replay FILE]            everything in one process: results site :8080, ingest :8082
                                    (loads and replays the built-in demo election when none is loaded)
   replay FILE [--target URL] [--token T] [--rate N] [--channel upload|phone|both] [--credentials CSV]
+        [--policy auto|double|manual] [--typo-rate R [--typo-seed N]]
                                    submit every row of a results file as returns, by the API, by
                                    simulated calls to the IVR, or both; without --target, run the
                                    whole pipeline in-process, wait until all is published, print a
-                                   summary and exit (--target with phone needs the credentials CSV)
+                                   summary and exit (--target with phone needs the credentials CSV);
+                                   --typo-rate 0.02 mistypes one figure of 2 % of the phone returns
+                                   (seeded, --typo-seed, default 1) to rehearse double entry
   election load FILE               load an election definition from a results file
+  finder build [--stations FILE] [--places F …] [--areas F …] [--addresses F …] [--postcodes F] [--hours F]
+                                   build the static polling-station finder into OUTPUT_DIR/finder/
+                                   (and S3); without --stations, from the built-in demo election
   credentials issue FILE --out DIR [--phone NUMBER] [--form-url URL] [--station ID …]
                                    give every station of FILE's election a code and a PIN: a CSV
                                    and a printable sheet per commune under DIR; hashes to ingest.
@@ -49,6 +58,8 @@ commands:
   user add NAME --role R [--name N]  add a desk user (operator, supervisor, admin); password on stdin
   user disable NAME                disable a desk user
   audit verify                     check the audit log's hash chain; names the first broken entry
+  kafka acls                       grant each service's Kafka user its topics (as the administrator;
+                                   KAFKA_BROKERS, KAFKA_SASL_USERNAME/PASSWORD, KAFKA_TOPIC_PREFIX)
   db migrate                       apply the database migrations (DATABASE_URL)
   db setup [ADMIN_URL]             create the database roles (run once, as a PostgreSQL superuser)
   help                             this text
@@ -95,6 +106,9 @@ async function main(argv: string[]): Promise<number> {
           rate: { type: 'string' },
           channel: { type: 'string', default: 'upload' },
           credentials: { type: 'string' },
+          policy: { type: 'string' },
+          'typo-rate': { type: 'string' },
+          'typo-seed': { type: 'string' },
         },
       })
       const file = positionals[0]
@@ -105,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.target !== undefined && channel !== 'upload' && values.credentials === undefined) {
         throw new UsageError(`--target with --channel ${channel} needs --credentials FILE: the credentials.csv that elections credentials issue wrote for that election`)
       }
+      const typos = parseTypos(values['typo-rate'], values['typo-seed'], channel)
       const config = loadConfig()
       return runReplay(config, createLogger(config.logLevel), {
         file,
@@ -113,6 +128,8 @@ async function main(argv: string[]): Promise<number> {
         rate,
         channel,
         credentials: values.credentials,
+        policy: parsePolicy(values.policy),
+        ...typos,
       })
     }
     case 'phone': {
@@ -136,6 +153,32 @@ async function main(argv: string[]): Promise<number> {
     case 'publish':
       if (rest[0] === 'rebuild' || rest[0] === 'warm') return runPublishCommand(rest[0], rest.slice(1))
       return runOneService(command, rest)
+    case 'finder': {
+      const [sub, ...args] = rest
+      if (sub !== 'build') throw new UsageError('finder takes a sub-command: build')
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          stations: { type: 'string' },
+          places: { type: 'string', multiple: true },
+          areas: { type: 'string', multiple: true },
+          addresses: { type: 'string', multiple: true },
+          postcodes: { type: 'string' },
+          hours: { type: 'string' },
+        },
+      })
+      if (positionals.length > 0) throw new UsageError('finder build takes only options (--stations FILE, --places FILE, …)')
+      return runFinderBuild(loadConfig(), {
+        stations: values.stations,
+        places: values.places ?? [],
+        areas: values.areas ?? [],
+        addresses: values.addresses ?? [],
+        postcodes: values.postcodes,
+        hours: values.hours,
+      })
+    }
     case 'ingest':
     case 'consolidate':
     case 'desk':
@@ -202,6 +245,10 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'disable') return withAdminDb(config, logger, (db) => userDisable(db, username))
       throw new UsageError('user takes a sub-command: add or disable')
     }
+    case 'kafka': {
+      if (rest[0] !== 'acls' || rest.length > 1) throw new UsageError('kafka takes a sub-command: acls')
+      return runKafkaAcls(loadConfig(), (line) => process.stdout.write(`${line}\n`))
+    }
     case 'audit': {
       if (rest[0] !== 'verify' || rest.length > 1) throw new UsageError('audit takes a sub-command: verify')
       const config = loadConfig()
@@ -223,6 +270,24 @@ function isFileError(err: unknown): boolean {
   return code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR'
 }
 
+function parsePolicy(value: string | undefined): 'auto' | 'double' | 'manual' | undefined {
+  if (value === undefined || value === 'auto' || value === 'double' || value === 'manual') return value
+  throw new UsageError(`--policy must be auto, double or manual, not "${value}"`)
+}
+
+function parseTypos(rate: string | undefined, seed: string | undefined, channel: ReplayChannel): { typoRate: number | undefined; typoSeed: number | undefined } {
+  if (rate === undefined) {
+    if (seed !== undefined) throw new UsageError('--typo-seed goes with --typo-rate')
+    return { typoRate: undefined, typoSeed: undefined }
+  }
+  const typoRate = Number(rate)
+  if (rate.trim() === '' || !(typoRate >= 0 && typoRate <= 1)) throw new UsageError(`--typo-rate is a share of stations between 0 and 1 (0.02 for 2 %), not "${rate}"`)
+  if (channel === 'upload') throw new UsageError('--typo-rate mistypes phone returns: use it with --channel phone or both')
+  const typoSeed = seed === undefined ? undefined : Number(seed)
+  if (typoSeed !== undefined && !Number.isSafeInteger(typoSeed)) throw new UsageError(`--typo-seed is a whole number, not "${seed}"`)
+  return { typoRate, typoSeed }
+}
+
 function parseChannel(value: string | undefined): ReplayChannel {
   if (value === 'upload' || value === 'phone' || value === 'both') return value
   throw new UsageError(`--channel must be upload, phone or both, not "${value ?? ''}"`)
@@ -240,7 +305,7 @@ try {
   } else if (err instanceof ServiceUnavailableError || err instanceof DbConnectionError || err instanceof WarmError) {
     process.stderr.write(`elections: ${err.message}\n`)
     process.exitCode = 69 // EX_UNAVAILABLE
-  } else if (err instanceof ResultsFileError || isFileError(err)) {
+  } else if (err instanceof ResultsFileError || err instanceof FinderInputError || isFileError(err)) {
     // Expected failures a person can fix: say what and where, without a stack trace.
     process.stderr.write(`elections: ${(err as Error).message}\n`)
     process.exitCode = 66 // EX_NOINPUT

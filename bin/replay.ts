@@ -16,6 +16,8 @@ import { publishDefinition } from './load-election.js'
 import type { ElectionDefinition, ValidationPolicy } from '../core/schemas.js'
 import { issueCredentials } from './credentials.js'
 import { phoneReturns, readCredentialsCsv, type StationLogin } from './replay-phone.js'
+import { mistypePhoneReturns, type Typos } from './replay-typos.js'
+import { readStationIdsInState } from '../consolidate/station-results-repository.js'
 
 export type ReplayChannel = 'upload' | 'phone' | 'both'
 
@@ -35,6 +37,11 @@ export interface ReplayOptions {
   channel: ReplayChannel
   /** With --target and a phone channel: the credentials.csv of `elections credentials issue`. */
   credentials: string | undefined
+  /** --policy: the validation policy the election is loaded with (default: double with both channels, else the file's). */
+  policy: ValidationPolicy['mode'] | undefined
+  /** --typo-rate: the share of stations whose phone return gets one figure mistyped (replay-typos.ts). */
+  typoRate: number | undefined
+  typoSeed: number | undefined
 }
 
 /** How the phone simulator signs its webhooks: PHONE_WEBHOOK_SECRET and PHONE_PUBLIC_URL. */
@@ -48,13 +55,19 @@ export interface ReplaySummary {
   returnsPerSecond: number
   timeToLastPageMs: number | undefined
   stationsPublished: number | undefined
+  /** With --typo-rate: the stations whose phone return was mistyped. */
+  mistyped: string[] | undefined
+  /** In process: the stations left in conflict at the end, for the desk to resolve (they are not published). */
+  leftInConflict: string[] | undefined
 }
 
 export async function runReplay(config: Config, logger: Logger, options: ReplayOptions): Promise<number> {
-  const imported = await readResultsFile(options.file, options.channel === 'both' ? { policy: DOUBLE_ENTRY_POLICY } : {})
+  const policy = replayPolicy(options)
+  const imported = await readResultsFile(options.file, policy === undefined ? {} : { policy })
   for (const w of imported.warnings.slice(0, 20)) process.stderr.write(`warning: ${w}\n`)
   if (imported.warnings.length > 20) process.stderr.write(`warning: … and ${imported.warnings.length - 20} more\n`)
   const items = replayItems(imported.definition, imported.returns)
+  const typos = options.typoRate === undefined ? undefined : mistypePhoneReturns(items, options.typoRate, options.typoSeed)
 
   const signing: PhoneSigning = { secret: config.phone.webhookSecret, publicUrl: config.phone.publicUrl }
   const channels = channelsOf(options.channel)
@@ -75,14 +88,15 @@ export async function runReplay(config: Config, logger: Logger, options: ReplayO
       channel: options.channel,
       logins,
       signing,
+      phoneItems: typos?.phoneItems,
     })
-    printSummary(summarize(report, report.submitted, started, undefined, undefined), report)
+    printSummary({ ...summarize(report, report.submitted, started, undefined, undefined), mistyped: typos?.stationIds }, report)
     return report.rejected > 0 ? 1 : 0
   }
 
   const runtime = await openRuntime(config, logger, { serveSite: false, ephemeralIngestPort: true })
   try {
-    const summary = await replayInProcess(runtime, imported.definition, items, options.rate, { channel: options.channel, signing })
+    const summary = await replayInProcess(runtime, imported.definition, items, options.rate, { channel: options.channel, signing, typos })
     printSummary(summary.summary, summary.report)
     return 0
   } finally {
@@ -96,7 +110,7 @@ export async function replayInProcess(
   definition: ElectionDefinition,
   items: readonly ReplayItem[],
   rate: number | undefined,
-  options: { quiet?: boolean; channel?: ReplayChannel; signing?: PhoneSigning } = {},
+  options: { quiet?: boolean; channel?: ReplayChannel; signing?: PhoneSigning; typos?: Typos | undefined } = {},
 ): Promise<{ summary: ReplaySummary; report: SubmitReport }> {
   const channel = options.channel ?? 'upload'
   await publishDefinition(runtime.bus, definition)
@@ -113,12 +127,26 @@ export async function replayInProcess(
     logins,
     signing: options.signing ?? {},
     quiet: options.quiet,
+    phoneItems: options.typos?.phoneItems,
   })
+  // Caught up means every return consolidated and every validated result published: a station
+  // held in conflict or for review has nothing to publish, so nothing here waits for it.
   await runtime.consolidator.caughtUp()
   await runtime.publisher.caughtUp()
   await runtime.publisher.publishNow()
   const status = runtime.publisher.status()
-  return { summary: summarize(report, report.submitted, started, Date.now(), status.stationsReported), report }
+  const leftInConflict = await readStationIdsInState(runtime.db, definition.election.id, 'conflict')
+  const summary = summarize(report, report.submitted, started, Date.now(), status.stationsReported)
+  return { summary: { ...summary, mistyped: options.typos?.stationIds, leftInConflict }, report }
+}
+
+/**
+ * `--policy`, as a certified results file is loaded (warnings acknowledged: the figures were
+ * proclaimed); otherwise double entry when both channels send every station.
+ */
+function replayPolicy(options: Pick<ReplayOptions, 'policy' | 'channel'>): ValidationPolicy | undefined {
+  if (options.policy !== undefined) return { mode: options.policy, autoAcknowledgeWarnings: true }
+  return options.channel === 'both' ? DOUBLE_ENTRY_POLICY : undefined
 }
 
 function channelsOf(channel: ReplayChannel): { upload: boolean; phone: boolean } {
@@ -151,6 +179,8 @@ interface ChannelsJob {
   logins: ReadonlyMap<string, StationLogin> | undefined
   signing: PhoneSigning
   quiet?: boolean | undefined
+  /** What the phone keys in, when it differs from the file (typos); the file's items otherwise. */
+  phoneItems?: readonly ReplayItem[] | undefined
 }
 
 /** Every item by upload, by phone, or by both at once; one progress bar over all of it. */
@@ -172,7 +202,7 @@ async function submitChannels(job: ChannelsJob): Promise<SubmitReport> {
         ? phoneReturns({
             caller: { voiceUrl: `${job.ingestUrl}${PHONE_VOICE_PATH}`, ...job.signing },
             definition: job.definition,
-            items: job.items,
+            items: job.phoneItems ?? job.items,
             logins: job.logins ?? new Map(),
             rate: job.rate,
             onProgress: onProgress('phone'),
@@ -209,7 +239,15 @@ function summarize(report: SubmitReport, total: number, started: number, lastPag
     returnsPerSecond: wall > 0 ? Math.round((report.accepted * 1000) / wall) : report.accepted,
     timeToLastPageMs: lastPageAt === undefined ? undefined : lastPageAt - started,
     stationsPublished: published,
+    mistyped: undefined,
+    leftInConflict: undefined,
   }
+}
+
+/** Station ids after a count, the first 20 of them. */
+function listed(ids: readonly string[]): string {
+  if (ids.length === 0) return ''
+  return ` (${ids.slice(0, 20).join(', ')}${ids.length > 20 ? `, … ${ids.length - 20} more` : ''})`
 }
 
 function printSummary(s: ReplaySummary, report: SubmitReport): void {
@@ -223,6 +261,10 @@ function printSummary(s: ReplaySummary, report: SubmitReport): void {
   ]
   if (s.timeToLastPageMs !== undefined) lines.push(`time to last page:  ${(s.timeToLastPageMs / 1000).toFixed(1)} s`)
   if (s.stationsPublished !== undefined) lines.push(`stations published: ${s.stationsPublished}`)
+  if (s.mistyped !== undefined) lines.push(`mistyped by phone: ${s.mistyped.length}${listed(s.mistyped)}`)
+  if (s.leftInConflict !== undefined) {
+    lines.push(`left in conflict:   ${s.leftInConflict.length}${listed(s.leftInConflict)}${s.leftInConflict.length > 0 ? ' (not published until the desk resolves them)' : ''}`)
+  }
   for (const sample of report.rejectionSamples) lines.push(`  rejected ${sample}`)
   process.stdout.write(`${lines.join('\n')}\n`)
 }

@@ -5,6 +5,7 @@
 import type { Config } from '../infra/config.js'
 import type { Logger } from '../infra/logging.js'
 import type { Bus } from '../infra/bus/bus.js'
+import type { Db } from '../infra/db/db.js'
 import { createMetricsRegistry } from '../infra/metrics.js'
 import { listen } from '../infra/http/http.js'
 import type { buildIngest } from '../ingest/ingest-app.js'
@@ -17,6 +18,8 @@ import { ingestToken, newDesk, newIngest, newPublisher } from './service-builder
 
 export interface Runtime {
   bus: Bus
+  /** The consolidation database (in-process tools read what became of their returns). */
+  db: Db
   ingest: ReturnType<typeof buildIngest>
   consolidator: ReturnType<typeof buildConsolidator>
   publisher: ReturnType<typeof buildPublisher>
@@ -80,7 +83,9 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
         if (admin) logger.warn({ username: admin.username }, 'desk: created the first administrator (password printed once on stdout)')
         firstAdmin = admin
       }
-      const desk = newDesk(config, logger, { db: deskDb, cache, metrics: createMetricsRegistry(false) })
+      // The desk's decisions reach [results] through the consolidator's relay, at once in one process.
+      const desk = newDesk(config, logger, { db: deskDb, cache, metrics: createMetricsRegistry(false), onResultsWritten: () => consolidator.outboxWritten() })
+      resources.defer('desk', () => desk.close())
       const server = resources.add('desk server', await listen(desk.app, config.ports.desk, config.host))
       deskUrl = `http://${config.host}:${server.port}/`
     }
@@ -88,6 +93,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       deskUrl,
       firstAdmin,
       bus,
+      db,
       ingest,
       consolidator,
       publisher,

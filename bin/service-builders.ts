@@ -11,7 +11,7 @@ import type { Registry } from '../infra/metrics.js'
 import { buildIngest } from '../ingest/ingest-app.js'
 import { buildPublisher } from '../publish/publisher.js'
 import { buildDesk } from '../consolidate/desk/desk-app.js'
-import { openPurger, openScanStorage } from './adapters.js'
+import { openDepartementMap, openPurger, openScanStorage } from './adapters.js'
 
 /** The configured token, or one generated for this process (printed, so the operator can use it). */
 export function ingestToken(config: Config, logger: Logger): { client: string; token: string } {
@@ -39,7 +39,9 @@ export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: 
 }
 
 export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; storage: Storage; metrics: Registry }) {
+  const { mapFiles, scansBaseUrl } = config.publishPages
   return buildPublisher({
+    pages: { map: openDepartementMap(mapFiles, logger), scansBaseUrl },
     bus: r.bus,
     storage: r.storage,
     cache: r.cache,
@@ -51,6 +53,15 @@ export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cach
   })
 }
 
-export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cache; metrics: Registry }) {
-  return buildDesk({ db: r.db, cache: r.cache, logger: logger.child({ service: 'desk' }), metrics: r.metrics, secureCookies: config.deskSecureCookies })
+export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cache; metrics: Registry; onResultsWritten?: () => void }) {
+  return buildDesk({
+    db: r.db,
+    cache: r.cache,
+    logger: logger.child({ service: 'desk' }),
+    metrics: r.metrics,
+    secureCookies: config.deskSecureCookies,
+    // The station page shows the scans ingest stored: the same storage, read only.
+    scans: openScanStorage(config),
+    ...(r.onResultsWritten === undefined ? {} : { onResultsWritten: r.onResultsWritten }),
+  })
 }

@@ -66,6 +66,7 @@ async function startDesk(config: Config, logger: Logger, resources: Resources): 
   const db = resources.add('database', await openDeskDb(config, logger))
   const cache = resources.add('cache', await openCache(config, logger))
   const desk = newDesk(config, logger, { db, cache, metrics: createMetricsRegistry() })
+  resources.defer('desk', () => desk.close())
   const server = resources.add('desk server', await listen(desk.app, config.ports.desk, config.host))
   return [`results desk  http://${config.host}:${server.port}/  (users: elections user add)`]
 }

@@ -10,6 +10,8 @@ import { replayInProcess } from './replay.js'
 import { readResultsFile } from './import/results-file.js'
 import { replayItems, type ReplayItem } from './replay-client.js'
 import type { ElectionDefinition } from '../core/schemas.js'
+import { buildFinder } from '../polling-finder/finder-build.js'
+import { openStorage } from './adapters.js'
 
 /** The demo's stations arrive over about this long, so the pages visibly fill up. */
 const DEMO_REPLAY_SECONDS = 40
@@ -38,6 +40,12 @@ export async function runStart(config: Config, logger: Logger, options: { replay
   const replay = pickReplay(runtime.bus, options.replayFile)
   const replaying = replay.then(async (job) => {
     if (job === undefined) return
+    if (job.demo) {
+      // The demo's finder too (a few hundred files, under a second), so /finder/ shows something.
+      await buildFinder({ definition: job.definition }, { storage: openStorage(config) })
+      const where = runtime.siteUrl === undefined ? `${config.outputDir}/finder/` : new URL('finder/', runtime.siteUrl).href
+      process.stdout.write(`finder        ${where}  (demo stations; elections finder build for real data)\n`)
+    }
     process.stdout.write(`replaying ${job.label}: ${job.items.length} returns\n`)
     const { summary } = await replayInProcess(runtime, job.definition, job.items, job.rate, { quiet: true })
     process.stdout.write(
@@ -57,6 +65,8 @@ interface ReplayJob {
   definition: ElectionDefinition
   items: ReplayItem[]
   rate: number | undefined
+  /** The built-in demo, whose finder start builds as well. */
+  demo: boolean
 }
 
 async function pickReplay(bus: Bus, replayFile: string | undefined): Promise<ReplayJob | undefined> {
@@ -67,6 +77,7 @@ async function pickReplay(bus: Bus, replayFile: string | undefined): Promise<Rep
       definition: imported.definition,
       items: replayItems(imported.definition, imported.returns),
       rate: undefined,
+      demo: false,
     }
   }
   if (await hasAnyElection(bus)) return undefined
@@ -76,6 +87,7 @@ async function pickReplay(bus: Bus, replayFile: string | undefined): Promise<Rep
     definition: demo.definition,
     items: replayItems(demo.definition, demo.returns),
     rate: Math.max(1, demo.returns.length / DEMO_REPLAY_SECONDS),
+    demo: true,
   }
 }
 

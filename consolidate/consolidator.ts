@@ -191,6 +191,9 @@ export function buildConsolidator(deps: ConsolidatorDeps) {
 
     relayOnce: (): Promise<number> => relay.relayOnce(),
 
+    /** The results desk, in this process, committed results to the outbox: relay them now. */
+    outboxWritten: (): void => relay.rescanSoon(),
+
     /** Resolves once every record on the topics when called is consolidated and relayed. */
     async caughtUp(): Promise<void> {
       for (const s of subscriptions) await s.caughtUp()

@@ -67,7 +67,7 @@ export async function takeInDefinitionRecords(
     await saveDefinition(tx, definition, version, departementOf, ctx.now)
     const stored = await enqueueOutbox(
       tx,
-      assembled.parts.map((p) => ({ topic: TOPICS.results, key: definitionPartKey(p), value: JSON.stringify(p) })),
+      assembled.parts.map((p) => ({ topic: TOPICS.results, key: definitionPartKey(p), value: JSON.stringify(withoutContacts(p)) })),
       ctx.now,
     )
     intake.outbox.push(...stored)
@@ -77,6 +77,15 @@ export async function takeInDefinitionRecords(
     )
   }
   return intake
+}
+
+/**
+ * A station's contact (a person's name and phone) is for the desk's chase list; the publisher and
+ * the public never need it, so it stops here and `[results]` carries the definition without it.
+ */
+function withoutContacts(part: ElectionDefinitionPart): ElectionDefinitionPart {
+  if (!part.stations.some((s) => s.contact !== undefined)) return part
+  return { ...part, stations: part.stations.map(({ contact: _contact, ...station }) => station) }
 }
 
 type Assembled =

@@ -125,13 +125,15 @@ export async function saveDefinition(
   }
   for (const stations of chunk(def.stations, STATION_ROWS_PER_STATEMENT)) {
     await tx.query(
-      `INSERT INTO stations (election_id, station_id, code, name, commune, departement, registered, address)
-       SELECT $1, s.station_id, s.code, s.name, s.commune, s.departement, s.registered, s.address
+      `INSERT INTO stations (election_id, station_id, code, name, commune, departement, registered, address, contact_name, contact_phone)
+       SELECT $1, s.station_id, s.code, s.name, s.commune, s.departement, s.registered, s.address, s.contact_name, s.contact_phone
          FROM jsonb_to_recordset($2::jsonb)
-           AS s(station_id text, code text, name text, commune text, departement text, registered integer, address text)
+           AS s(station_id text, code text, name text, commune text, departement text, registered integer, address text,
+                contact_name text, contact_phone text)
        ON CONFLICT (election_id, station_id) DO UPDATE SET
          code = excluded.code, name = excluded.name, commune = excluded.commune,
-         departement = excluded.departement, registered = excluded.registered, address = excluded.address`,
+         departement = excluded.departement, registered = excluded.registered, address = excluded.address,
+         contact_name = excluded.contact_name, contact_phone = excluded.contact_phone`,
       [
         e.id,
         rowsParam(
@@ -143,6 +145,8 @@ export async function saveDefinition(
             departement: departementOf(s.id) ?? null,
             registered: s.registered,
             address: s.address ?? null,
+            contact_name: s.contact?.name ?? null,
+            contact_phone: s.contact?.phone ?? null,
           })),
         ),
       ],

@@ -38,6 +38,12 @@ export interface OutboxRelay {
   relayOnce(): Promise<number>
   /** Messages a writer has just committed to the outbox (in id order): relayed at the next pass. */
   handOff(rows: readonly OutboxRow[]): void
+  /**
+   * Another writer (the results desk) committed outbox rows this relay was not handed: the next
+   * pass, started at once, reads the whole outbox instead of waiting for its periodic rescan.
+   * Reading rather than handing off, because those ids may lie below the cursor.
+   */
+  rescanSoon(): void
   /** Relays every `intervalMs`, and at once after each hand-off, until stop(). Failures are retried. */
   start(intervalMs: number): void
   stop(): Promise<void>
@@ -145,6 +151,11 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     handOff(rows) {
       if (rows.length === 0) return
       handed.push(...rows)
+      if (wake) wake()
+      else kicked = true
+    },
+    rescanSoon() {
+      rescannedAt = Number.NEGATIVE_INFINITY
       if (wake) wake()
       else kicked = true
     },

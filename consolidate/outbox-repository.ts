@@ -1,6 +1,8 @@
 // SQL for the transactional outbox: messages to `[results]` written in the same transaction as the
 // state they announce, read back in id order by the relay and marked once the bus has them.
 import assert from 'node:assert/strict'
+import { TOPICS, stationResultKey } from '../core/messages.js'
+import type { StationResult } from '../core/schemas.js'
 import type { Queryable } from '../infra/db/db.js'
 import type { StationRef } from './returns-repository.js'
 import { rowsParam, toIso, toNumber } from './sql-values.js'
@@ -16,6 +18,16 @@ export interface OutboxMessage {
 export interface OutboxRow extends OutboxMessage {
   id: number
   createdAt: string
+}
+
+/** A station result as an outbox message to `[results]`, keyed by contest and station (the topic is compacted by it). */
+export function stationResultMessage(r: StationResult): OutboxMessage {
+  return {
+    topic: TOPICS.results,
+    key: stationResultKey(r.electionId, r.contestId, r.stationId),
+    value: JSON.stringify(r),
+    result: { ref: { electionId: r.electionId, contestId: r.contestId, stationId: r.stationId }, version: r.version },
+  }
 }
 
 /** Writes messages to the outbox; returns them as stored (ids in order), for the relay to take. */

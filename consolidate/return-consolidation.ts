@@ -2,10 +2,10 @@
 // transaction: reads what the checks need for the whole batch (a handful of statements whatever
 // its size), decides, and writes outcomes, findings, station rows and outbox messages.
 import type { CheckThresholds } from '../core/checks.js'
-import { TOPICS, stationResultKey } from '../core/messages.js'
+import { stationResultKey } from '../core/messages.js'
 import type { StationResultState } from '../core/schemas.js'
 import type { Queryable } from '../infra/db/db.js'
-import { enqueueOutbox, type OutboxRow } from './outbox-repository.js'
+import { enqueueOutbox, stationResultMessage, type OutboxRow } from './outbox-repository.js'
 import type { PeerTurnouts } from './peer-turnouts.js'
 import { decideReturns, peerArea, type ReturnToDecide } from './return-decisions.js'
 import { insertFindings, readCheckedReturns, writeOutcomes, type StationRef } from './returns-repository.js'
@@ -65,16 +65,7 @@ export async function consolidateReturns(
   )
   await insertFindings(tx, decisions)
   await writeStationResults(tx, writes, ctx.now)
-  summary.outbox = await enqueueOutbox(
-    tx,
-    results.map((r) => ({
-      topic: TOPICS.results,
-      key: stationResultKey(r.electionId, r.contestId, r.stationId),
-      value: JSON.stringify(r),
-      result: { ref: { electionId: r.electionId, contestId: r.contestId, stationId: r.stationId }, version: r.version },
-    })),
-    ctx.now,
-  )
+  summary.outbox = await enqueueOutbox(tx, results.map(stationResultMessage), ctx.now)
 
   for (const d of decisions) {
     if (d.kind === 'refused') summary.refused += 1

@@ -120,9 +120,12 @@ function stationResult(m: ReturnSubmitted, version: number, now: Date): StationR
     counts: m.counts,
     validatedAt: now.toISOString(),
     ...(version > 1 ? { reason: `corrected by return ${m.returnId}` } : {}),
+    // The signed sheet behind the figures, for the station's public page.
+    ...(m.scan === undefined ? {} : { scan: m.scan }),
   }
 }
 
-function turnoutOf(counts: Counts): number | undefined {
+/** voters / registered, what the turnout check (W204) compares with peers; undefined with no registered voters. */
+export function turnoutOf(counts: Counts): number | undefined {
   return counts.registered > 0 ? counts.voters / counts.registered : undefined
 }

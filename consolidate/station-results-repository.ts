@@ -226,3 +226,39 @@ export async function countStationStates(q: Queryable): Promise<Map<StationResul
   const res = await q.query<{ state: StationResultState; n: unknown }>(`SELECT state, count(*) AS n FROM station_results GROUP BY state`)
   return new Map(res.rows.map((r) => [r.state, toNumber(r.n)]))
 }
+
+/** The stations of `electionId` with at least one contest result in `state`, by id. */
+export async function readStationIdsInState(q: Queryable, electionId: string, state: StationResultState): Promise<string[]> {
+  const res = await q.query<{ station_id: string }>(
+    `SELECT DISTINCT station_id FROM station_results WHERE election_id = $1 AND state = $2 ORDER BY station_id`,
+    [electionId, state],
+  )
+  return res.rows.map((r) => r.station_id)
+}
+
+/**
+ * Writes one station's new state as a results-desk decision decided it, on a row the caller holds
+ * locked (readStationResults with `lock`). UPDATE only: the desk role may not insert station rows,
+ * and every station has one from its definition.
+ */
+export async function updateStationResult(tx: Queryable, ref: StationRef, row: StationResultRow, at: Date): Promise<void> {
+  const res = await tx.query(
+    `UPDATE station_results SET state = $4, current_return_id = $5, version = $6, counts = $7::jsonb, turnout = $8,
+            validated_return_id = $9, validated_at = $10::timestamptz, updated_at = $11::timestamptz
+      WHERE election_id = $1 AND contest_id = $2 AND station_id = $3`,
+    [
+      ref.electionId,
+      ref.contestId,
+      ref.stationId,
+      row.state,
+      row.currentReturnId ?? null,
+      row.version,
+      row.counts === undefined ? null : JSON.stringify(row.counts),
+      row.turnout ?? null,
+      row.validatedReturnId ?? null,
+      row.validatedAt ?? null,
+      at,
+    ],
+  )
+  if (res.affectedRows !== 1) throw new Error(`station result ${ref.electionId}/${ref.contestId}/${ref.stationId} has no row to update`)
+}

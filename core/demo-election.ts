@@ -111,6 +111,7 @@ export function demoElection(options: DemoElectionOptions = {}): DemoElection {
         registered: REGISTERED_MIN + Math.floor(random() * REGISTERED_SPREAD),
         // Two or three bureaux share a polling place, as in most towns.
         address: `${POLLING_PLACES[Math.floor(i / 3) % POLLING_PLACES.length] ?? 'Mairie'}, ${commune.name}`,
+        contact: demoContact(stations.length),
       }
       stations.push(station)
       returns.push({ stationId: station.id, contestId: DEMO_CONTEST_ID, counts: stationCounts(station, commune, leaning, random) })
@@ -132,6 +133,16 @@ export function demoElection(options: DemoElectionOptions = {}): DemoElection {
     },
     returns,
   }
+}
+
+/**
+ * Made-up presidents, reachable at numbers ARCEP reserves for fiction (01 99 00 00 00 to
+ * 01 99 99 99 99), so the desk's chase list has someone to call and no real person is named.
+ * Derived from the station's index, not from the seeded generator, so the figures stay the same.
+ */
+function demoContact(index: number): NonNullable<Station['contact']> {
+  const number = String(index).padStart(4, '0')
+  return { name: `Président du bureau ${index + 1}`, phone: `01 99 00 ${number.slice(0, 2)} ${number.slice(2, 4)}` }
 }
 
 function stationCounts(station: Station, commune: DemoCommune, leaning: readonly number[], random: () => number): Counts {
@@ -164,7 +175,7 @@ function apportion(total: number, weights: readonly number[]): number[] {
 }
 
 /** A small, well-known 32-bit generator: deterministic across platforms, unlike Math.random. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0

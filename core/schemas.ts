@@ -39,6 +39,13 @@ export const ContestSchema = z.object({
 })
 export type Contest = z.infer<typeof ContestSchema>
 
+/** Who the desk calls when a station has not reported: optional, a definition may carry none. */
+export const StationContactSchema = z.object({
+  name: z.string().min(1).max(200).optional(),
+  phone: z.string().min(1).max(40).optional(),
+})
+export type StationContact = z.infer<typeof StationContactSchema>
+
 export const StationSchema = z.object({
   id: CodeSchema,
   /** The bureau number printed on the tally sheet, e.g. "0101". */
@@ -47,6 +54,7 @@ export const StationSchema = z.object({
   commune: CodeSchema,
   registered: z.number().int().nonnegative(),
   address: z.string().max(300).optional(),
+  contact: StationContactSchema.optional(),
 })
 export type Station = z.infer<typeof StationSchema>
 
@@ -157,5 +165,10 @@ export const StationResultSchema = z.object({
   validatedAt: z.iso.datetime({ offset: true }),
   /** Why a published figure changed or was withdrawn; absent for a first publication. */
   reason: z.string().max(500).optional(),
+  /**
+   * The signed tally sheet's scan behind these figures, when one was uploaded: the station page
+   * shows its SHA-256 (and links to it where scans are published). Absent in older messages.
+   */
+  scan: ScanRefSchema.optional(),
 })
 export type StationResult = z.infer<typeof StationResultSchema>

@@ -12,6 +12,13 @@ export type StationEvent =
   | { kind: 'desk-validated' }
   /** A desk user rejected the current return; the station waits for another. */
   | { kind: 'desk-rejected' }
+  /**
+   * A second supervisor approved figures a desk user entered (four eyes): they become the
+   * station's next validated version, whatever the station held before.
+   */
+  | { kind: 'desk-corrected' }
+  /** A supervisor withdrew the station's validated result: `[results]` says so, and it waits again. */
+  | { kind: 'desk-withdrawn' }
   /** The validated result reached `[results]`. */
   | { kind: 'published' }
 
@@ -32,6 +39,14 @@ export function transition(state: StationResultState, event: StationEvent, polic
       return state === 'needs-review' || state === 'conflict' || state === 'received'
         ? { ok: true, state: 'awaiting', emitResult: false }
         : { ok: false, reason: `cannot reject a result that is ${state}` }
+    case 'desk-corrected':
+      // Figures approved by two people replace whatever the station held: a conflict nobody's
+      // return can settle, a sheet read over the phone to the desk, a published figure found wrong.
+      return { ok: true, state: 'validated', emitResult: true }
+    case 'desk-withdrawn':
+      return state === 'validated' || state === 'published'
+        ? { ok: true, state: 'awaiting', emitResult: true }
+        : { ok: false, reason: `cannot withdraw a result that is ${state}` }
     case 'published':
       return state === 'validated'
         ? { ok: true, state: 'published', emitResult: false }
@@ -55,8 +70,11 @@ function onReturn(
   const isCorrection =
     state === 'validated' || state === 'published' || event.findings.some((f) => f.code === 'W206')
   if (isCorrection) return { ok: true, state: 'needs-review', emitResult: false }
-  if (hasErrors(event.findings)) return { ok: true, state: 'needs-review', emitResult: false }
+  // Two independent sheets that disagree are a conflict even when this one also breaks a rule:
+  // the desk must compare the two either way, and the outcome must not depend on which of the
+  // two arrived first (a clean return after an erroneous one could only ever be a conflict).
   if (event.disagreeingIndependent > 0) return { ok: true, state: 'conflict', emitResult: false }
+  if (hasErrors(event.findings)) return { ok: true, state: 'needs-review', emitResult: false }
   const warningsHold = hasWarnings(event.findings) && !policy.autoAcknowledgeWarnings
   switch (policy.mode) {
     case 'manual':

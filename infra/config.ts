@@ -2,6 +2,7 @@
 // once, so an operator fixes the deployment in one go instead of one restart per typo.
 import { join, resolve, sep } from 'node:path'
 import { z } from 'zod'
+import type { KafkaSasl } from './bus/kafka-bus.js'
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
 const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback)
@@ -66,6 +67,14 @@ export const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   OUTPUT_DIR: z.string().min(1).optional(),
   PUBLISH_INTERVAL_MS: positiveMs(1000),
+  /** GeoJSON files of département shapes for the national map, first shape of a code wins. */
+  PUBLISH_MAP_GEOJSON: z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((list) => list.length > 0, 'expected one or more GeoJSON file paths, separated by commas')
+    .optional(),
+  /** Where tally-sheet scans are published for readers; station pages link there. */
+  PUBLISH_SCANS_URL: serviceUrl(['http:', 'https:']).optional(),
   INGEST_API_TOKENS: apiTokens,
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().max(50 * 1024 * 1024).default(1024 * 1024),
   INGEST_CSV_MAX_BYTES: z.coerce.number().int().positive().max(200 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -74,6 +83,9 @@ export const EnvSchema = z.object({
   KAFKA_TOPIC_PREFIX: topicPrefix.default(''),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(-1).max(16).refine((n) => n !== 0, 'not 0').default(-1),
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512']).default('scram-sha-256'),
+  KAFKA_SASL_USERNAME: z.string().min(1).max(200).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).max(500).optional(),
   DATABASE_URL: serviceUrl(['postgres:', 'postgresql:']).optional(),
   DESK_DATABASE_URL: serviceUrl(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: serviceUrl(['redis:', 'rediss:']).optional(),
@@ -98,6 +110,10 @@ export const EnvSchema = z.object({
   OFFICIALS_HELPLINE: z.string().max(100).optional(),
 })
   .superRefine((e, ctx) => {
+    if ((e.KAFKA_SASL_USERNAME === undefined) !== (e.KAFKA_SASL_PASSWORD === undefined)) {
+      const missing = e.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD'
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together: set both (this service\'s SCRAM user) or neither' })
+    }
     if (e.S3_ENDPOINT !== undefined && e.S3_BUCKET === undefined && e.SCANS_S3_BUCKET === undefined) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'S3_ENDPOINT is set but S3_BUCKET is not: name the bucket to publish to' })
     }
@@ -111,6 +127,8 @@ export interface Config {
   /** The folder pages are written to; undefined when they go to S3 only (S3_BUCKET set, OUTPUT_DIR unset). */
   outputDir: string | undefined
   publishIntervalMs: number
+  /** The national map's shape files (unset: the demo's shapes when ../shared/data is present, else no map) and the scans' public address. */
+  publishPages: { mapFiles: string[] | undefined; scansBaseUrl: string | undefined }
   /** Undefined: embedded mode generates a token at start and logs it. */
   apiTokens: { client: string; token: string }[] | undefined
   ingestMaxBodyBytes: number
@@ -120,7 +138,7 @@ export interface Config {
   ingestRateLimits: { perClient: number; perAddress: number }
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
   /** Set: the bus is Kafka. Unset: the embedded log under DATA_DIR. */
-  kafka: { brokers: string[]; topicPrefix: string; partitions: number; replicationFactor: number } | undefined
+  kafka: { brokers: string[]; topicPrefix: string; partitions: number; replicationFactor: number; sasl: KafkaSasl | undefined } | undefined
   /** Set: PostgreSQL (the consolidation role). Unset: PGlite under DATA_DIR. */
   databaseUrl: string | undefined
   /** The desk's own, narrower role on the same database. */
@@ -192,6 +210,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       dataDir: e.DATA_DIR,
       outputDir,
       publishIntervalMs: e.PUBLISH_INTERVAL_MS,
+      publishPages: { mapFiles: e.PUBLISH_MAP_GEOJSON, scansBaseUrl: e.PUBLISH_SCANS_URL },
       apiTokens: e.INGEST_API_TOKENS,
       ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
       ingestCsvMaxBytes: e.INGEST_CSV_MAX_BYTES,
@@ -200,7 +219,16 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       kafka:
         e.KAFKA_BROKERS === undefined
           ? undefined
-          : { brokers: e.KAFKA_BROKERS, topicPrefix: e.KAFKA_TOPIC_PREFIX, partitions: e.KAFKA_PARTITIONS, replicationFactor: e.KAFKA_REPLICATION_FACTOR },
+          : {
+              brokers: e.KAFKA_BROKERS,
+              topicPrefix: e.KAFKA_TOPIC_PREFIX,
+              partitions: e.KAFKA_PARTITIONS,
+              replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+              sasl:
+                e.KAFKA_SASL_USERNAME === undefined || e.KAFKA_SASL_PASSWORD === undefined
+                  ? undefined
+                  : { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD },
+            },
       databaseUrl: e.DATABASE_URL,
       deskDatabaseUrl: e.DESK_DATABASE_URL,
       redis: e.REDIS_URL === undefined ? undefined : { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },

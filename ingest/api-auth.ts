@@ -5,7 +5,7 @@
 // constant time over their SHA-256 digests, every one on every request, so neither a token's
 // content nor its length leaks through timing. Issued tokens are looked up by their digest: what
 // the lookup's timing could reveal is a digest, from which no token can be recovered.
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import type { TokenScope } from '../core/credentials.js'
 import { apiError, type ApiError } from './api-errors.js'
 
@@ -26,7 +26,7 @@ export interface IssuedTokens {
   clientToken(tokenHash: string): { client: string; tokenHash: string; scope: TokenScope } | undefined
 }
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
+const digest = (s: string) => hash('sha256', s, 'buffer')
 
 export function createAuthenticator(tokens: readonly ApiToken[], issued?: IssuedTokens): Authenticator {
   const known = tokens.map((t) => ({ client: t.client, digest: digest(t.token) }))

@@ -27,7 +27,7 @@ import { createReturnSubmitter } from './submit-returns.js'
 import { createPinVerifier, followCredentials, StationCredentials, type VerifyStationPin } from './station-credentials.js'
 import { ScopedElections } from './token-scope.js'
 import { createScanStore, DEFAULT_SCAN_MAX_BYTES } from './scan-store.js'
-import { scansRoutes, SCANS_PATH } from './scans-routes.js'
+import { scansRoutes } from './scans-routes.js'
 import { createFormSessions, FORM_PATH } from './form/form-session.js'
 import { formRoutes, type FormOptions } from './form/form-routes.js'
 
@@ -111,12 +111,12 @@ export function buildIngest(deps: IngestDeps): Ingest {
   const rateLimits = createRateLimits(cache, logger, deps.metrics, deps.rateLimits)
   const authenticate = createAuthenticator(deps.apiTokens, credentials)
   const scans = createScanStore({ storage: deps.scans, cache, logger, maxBytes: deps.scanMaxBytes ?? DEFAULT_SCAN_MAX_BYTES })
-  app.use(openApiRoutes())
-  app.use('/v1/returns', rateLimits.perAddress)
-  app.use(SCANS_PATH, rateLimits.perAddress)
-  app.use(
-    returnsRoutes({
-      limitClient: rateLimits.perClient,
+  // POST /v1/returns first: on the night it is nearly every request, and each layer before it is
+  // walked for each one. Ingest's answers are receipts and errors, nothing a client revalidates.
+  app.set('etag', false)
+  returnsRoutes(
+    {
+      limits: rateLimits,
       authenticate,
       readJson: createJsonBodyReader(deps.maxBodyBytes),
       elections,
@@ -125,8 +125,10 @@ export function buildIngest(deps: IngestDeps): Ingest {
       metrics,
       clock,
       ready,
-    }),
+    },
+    app,
   )
+  app.use(openApiRoutes())
   app.use(
     phoneRoutes({
       elections,
@@ -141,7 +143,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
       options: deps.phone ?? {},
     }),
   )
-  app.use(scansRoutes({ authenticate, limitClient: rateLimits.perClient, scans, metrics }))
+  app.use(scansRoutes({ authenticate, limits: rateLimits, scans, metrics }))
   app.use(
     FORM_PATH,
     formRoutes({
@@ -162,7 +164,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
   const csvMaxBytes = deps.csvMaxBytes ?? DEFAULT_CSV_MAX_BYTES
   app.use(
     csvRoutes({
-      limitClient: rateLimits.perClient,
+      limits: rateLimits,
       authenticate,
       readCsv: createCsvBodyReader(csvMaxBytes),
       maxBytes: csvMaxBytes,

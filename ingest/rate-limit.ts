@@ -1,10 +1,12 @@
-// Rate limits of the returns API: fixed one-second windows counted in the shared cache (Redis in
-// production, so every ingest replica behind the load balancer counts against the same limit).
-// Two limits: per client address, checked before anything else so an unauthenticated flood costs
-// one cache increment per request and never reaches authentication or body parsing; and per API
-// client, checked right after authentication so one integrator's runaway loop cannot starve the
-// others. The defaults leave an integrator submitting a département's batches, and the replay
-// tool (a few batches of 500 in flight), far below the limits.
+// Rate limits of the officials' and integrators' write endpoints: fixed one-second windows counted
+// in the shared cache (Redis in production, so every ingest replica behind the load balancer counts
+// against the same limit). Two limits: per client address, so a flood from one address (guessing
+// tokens, or a runaway script) is cut whatever token it sends; and per API client, so one
+// integrator's runaway loop cannot starve the others. An API request is authenticated first (in
+// memory: a digest and a map look-up, no I/O), then counted against both limits in ONE cache call,
+// before its body is read: a flood costs one cache call per request and never a body. The defaults
+// leave an integrator submitting a département's batches, and the replay tool (a few batches of
+// 500 in flight), far below the limits.
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { Cache } from '../infra/cache/cache.js'
 import type { Logger } from '../infra/logging.js'
@@ -26,11 +28,21 @@ export interface RateLimitOptions {
 }
 
 export interface RateLimits {
-  /** Middleware for the write endpoints: 429 when the address is over its limit. */
+  /** Middleware for the endpoints without an API token (the web form's sign-in): 429 when the address is over its limit. */
   perAddress: RequestHandler
-  /** After authentication: the 429 to answer when `client` is over its limit, else undefined. */
-  perClient(client: string): Promise<ApiError | undefined>
+  /**
+   * One API request: counts it against its address and, when it authenticated, its client, in one
+   * cache call. The 429 to answer when either is over its limit (the address's first), else undefined.
+   */
+  admit(address: string, client: string | undefined): Promise<ApiError | undefined>
 }
+
+/** The address the per-address limit counts: the peer's, or the client's as the app's `trust proxy` setting reads it. */
+export function requestAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown'
+}
+
+type Limit = 'client' | 'address'
 
 export function createRateLimits(
   cache: Cache,
@@ -57,13 +69,18 @@ export function createRateLimits(
   })
   let lastLoggedAt = Number.NEGATIVE_INFINITY
 
-  /** Counts one request in the current window; the 429 when the limit was already reached. */
-  async function count(limit: 'client' | 'address', who: string, max: number): Promise<ApiError | undefined> {
+  const maxOf = (limit: Limit) => (limit === 'client' ? perClient : perAddress)
+
+  /** Counts one request in the current window of each limit; the 429 of the first one already reached. */
+  async function count(limits: readonly (readonly [Limit, string])[]): Promise<ApiError | undefined> {
     const at = now()
     const window = Math.floor(at / RATE_WINDOW_MS)
-    let n: number
+    let counts: number[]
     try {
-      n = await cache.increment(`ingest:rate:${limit}:${who}:${window}`, 2 * RATE_WINDOW_MS)
+      counts = await cache.incrementMany(
+        limits.map(([limit, who]) => `ingest:rate:${limit}:${who}:${window}`),
+        2 * RATE_WINDOW_MS,
+      )
     } catch (err) {
       // Fail open: rate limiting protects the night, it must never be what stops it. Returns
       // still need the bus to be acknowledged, so nothing unsafe gets through.
@@ -74,7 +91,10 @@ export function createRateLimits(
       }
       return undefined
     }
-    if (n <= max) return undefined
+    const over = limits.findIndex(([limit], i) => (counts[i] ?? 0) > maxOf(limit))
+    const limit = limits[over]?.[0]
+    if (limit === undefined) return undefined
+    const max = maxOf(limit)
     limited.inc({ limit })
     const retryAfterSeconds = Math.ceil(((window + 1) * RATE_WINDOW_MS - at) / 1000)
     const whom = limit === 'client' ? 'this API client' : 'this address'
@@ -86,9 +106,8 @@ export function createRateLimits(
 
   return {
     perAddress: (req: Request, res: Response, next: NextFunction) => {
-      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown'
-      count('address', address, perAddress).then((error) => (error ? sendApiError(res, error) : next()), next)
+      count([['address', requestAddress(req)]]).then((error) => (error ? sendApiError(res, error) : next()), next)
     },
-    perClient: (client) => count('client', client, perClient),
+    admit: (address, client) => count(client === undefined ? [['address', address]] : [['address', address], ['client', client]]),
   }
 }

@@ -1,7 +1,7 @@
 // From a checked request to a ReturnSubmitted message: its return id, receipt and body hash. The
 // id is the client's key (Idempotency-Key header or body.returnId) scoped to the client, or,
 // without a key, derived from the content, so a blind retry of the same sheet is the same return.
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { canonicalJson, receiptFor, returnIdFromContent, returnIdFromKey } from '../core/return-ids.js'
 import type { Channel, ReturnSubmitted } from '../core/schemas.js'
 import { apiError } from './api-errors.js'
@@ -55,7 +55,7 @@ export function prepareSubmission(
     value: {
       returnId,
       receipt,
-      bodyHash: createHash('sha256').update(canonicalJson(content)).digest('hex'),
+      bodyHash: hash('sha256', canonicalJson(content), 'hex'),
       message: {
         type: 'return',
         returnId,

@@ -9,6 +9,7 @@ import { apiError, sendApiError, type ApiError } from './api-errors.js'
 import type { Authenticator } from './api-auth.js'
 import type { IngestMetrics } from './ingest-metrics.js'
 import type { RateLimits } from './rate-limit.js'
+import { admitClient } from './returns-routes.js'
 import { SCAN_RETRY_AFTER_S, type ScanStore } from './scan-store.js'
 
 export const SCANS_PATH = '/v1/scans'
@@ -18,13 +19,13 @@ export const SCAN_UPLOAD_TYPES = ['image/jpeg', 'image/png', 'application/pdf', 
 
 export interface ScansRoutesDeps {
   authenticate: Authenticator
-  limitClient: RateLimits['perClient']
+  limits: Pick<RateLimits, 'admit'>
   scans: ScanStore
   metrics: IngestMetrics
 }
 
 export function scansRoutes(deps: ScansRoutesDeps): Router {
-  const { authenticate, limitClient, scans, metrics } = deps
+  const { scans, metrics } = deps
   const router = Router()
   const readRaw = express.raw({ limit: scans.maxBytes, type: () => true })
   const refuse = (res: Response, error: ApiError) => {
@@ -33,10 +34,8 @@ export function scansRoutes(deps: ScansRoutesDeps): Router {
   }
 
   router.post(SCANS_PATH, async (req: Request, res: Response) => {
-    const auth = authenticate(req.get('Authorization'))
+    const auth = await admitClient(deps, req)
     if (!auth.ok) return refuse(res, auth.error)
-    const limited = await limitClient(auth.client)
-    if (limited) return refuse(res, limited)
     const declared = (req.get('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
     if (!(SCAN_UPLOAD_TYPES as readonly string[]).includes(declared)) return refuse(res, unsupportedType(`"${declared || 'none'}" is declared`))
     const body = await new Promise<Buffer | ApiError>((resolve) => {

@@ -9,11 +9,11 @@
 // the count has gone (and so, with the stations' sizes, where). Station totals and registered
 // voters are reference data, but they are left out too so the rule stays simple to check: an
 // embargoed file carries no number but the dates above (and the NIST report's fixed sequence).
-import type { AreaNode } from '../core/area-tree.js'
 import type { ElectionDefinition } from '../core/schemas.js'
-import { areaLink, type AreaLink } from './area-document.js'
+import type { AreaDocument, AreaLink } from './area-document.js'
+import { HTML_FILE, LABELS, type PageLang } from './page-labels.js'
 import { renderStandalone } from './standalone-templates.js'
-import type { AreaTally, TallyTree } from './tally-tree.js'
+import type { TallyTree } from './tally-tree.js'
 
 /** The instant the embargo lifts (ms since the epoch). */
 export function embargoLiftsAtMs(definition: ElectionDefinition): number {
@@ -40,49 +40,61 @@ export function embargoNotice(definition: ElectionDefinition): EmbargoNotice {
   return { resultsFrom: at.toISOString(), resultsFromFr: WHEN_FR.format(at), resultsFromEn: WHEN_EN.format(at) }
 }
 
-/** index.json of an area under embargo: names and links, and when results will appear. */
-export interface EmbargoedAreaDocument {
-  area: { level: string; code: string; name: string }
-  election: { id: string; name: string; round: number }
+/** index.json of a page (area, station or contest) under embargo: names and links, and when results will appear. */
+export interface EmbargoedDocument {
+  page: AreaDocument['page']
+  area: AreaDocument['area']
+  election: AreaDocument['election']
   embargo: { resultsFrom: string }
   contests: { id: string; name: string; candidates: { id: string; name: string; party: string | null }[] }[]
   parent: AreaLink | null
   ancestors: AreaLink[]
+  /** Sub-areas; on a contest page, the communes it covers. */
   children: AreaLink[]
+  /** Station pages: which station, where (its roll's size is left out with every other number). */
+  station?: { id: string; code: string; name: string; address: string | null }
 }
 
-export function buildEmbargoedDocument(tallies: TallyTree, tally: AreaTally): EmbargoedAreaDocument {
-  const { node } = tally
-  const election = tallies.definition.election
-  const ancestors: AreaLink[] = []
-  for (let p = node.parent; p; p = p.parent) ancestors.unshift(areaLink(p))
+/**
+ * The embargoed form of a page's document: what is public before the polls close is kept, the
+ * rest dropped. Derived from the full document so every page kind gets the same rule.
+ */
+export function embargoedDocument(definition: ElectionDefinition, doc: AreaDocument): EmbargoedDocument {
+  const links = doc.page === 'contest' ? (doc.contestAreas ?? []) : doc.children
   return {
-    area: { level: node.area.level, code: node.area.code, name: node.area.name },
-    election: { id: election.id, name: election.name, round: election.round },
-    embargo: { resultsFrom: embargoNotice(tallies.definition).resultsFrom },
-    contests: tally.contests.map(({ contest }) => ({
-      id: contest.id,
-      name: contest.name,
-      candidates: [...contest.candidates].sort((a, b) => a.ballot - b.ballot).map((c) => ({ id: c.id, name: c.name, party: c.party ?? null })),
-    })),
-    parent: node.parent ? areaLink(node.parent) : null,
-    ancestors,
-    children: node.children.filter((c: AreaNode) => c.area.level !== 'station').map(areaLink),
+    page: doc.page,
+    area: doc.area,
+    election: doc.election,
+    embargo: { resultsFrom: embargoNotice(definition).resultsFrom },
+    contests: doc.contests.map((c) => ({ id: c.id, name: c.name, candidates: c.candidates.map(({ id, name, party }) => ({ id, name, party })) })),
+    parent: doc.parent,
+    ancestors: doc.ancestors,
+    children: links.map(({ level, code, name, url }) => ({ level, code, name, url })),
+    ...(doc.station ? { station: { id: doc.station.id, code: doc.station.code, name: doc.station.name, address: doc.station.address } } : {}),
   }
 }
 
-export function renderEmbargoedPage(tallies: TallyTree, doc: EmbargoedAreaDocument): string {
-  const notice = embargoNotice(tallies.definition)
-  const base = doc.parent === null ? './' : '../../'
-  const href = (link: AreaLink) => base + link.url.slice(1)
+/** The page of `dir` ("" for the country) in `lang`, with links relative to it as area-page.ts makes them. */
+export function renderEmbargoedPage(definition: ElectionDefinition, doc: EmbargoedDocument, dir: string, lang: PageLang): string {
+  const t = LABELS[lang]
+  const notice = embargoNotice(definition)
+  const depth = dir.split('/').filter(Boolean).length
+  const base = depth === 0 ? './' : '../'.repeat(depth)
+  const href = (url: string) => `${base}${url.slice(1)}${lang === 'en' ? HTML_FILE.en : ''}`
+  const place = doc.page === 'contest' ? (doc.contests[0]?.name ?? doc.area.name) : doc.area.level === 'country' ? t.country : doc.area.name
+  const heading = doc.station ? `${t.level.station} ${doc.station.code} — ${doc.station.name}` : place
   return renderStandalone('embargo', {
-    title: `${doc.election.name} — ${doc.area.name}`,
+    t,
+    lang,
+    title: `${doc.election.name} — ${heading}`,
     electionName: doc.election.name,
-    areaName: doc.area.name,
-    breadcrumb: doc.ancestors.map((a) => ({ name: a.name, href: href(a) })),
-    ...notice,
+    areaName: heading,
+    breadcrumb: doc.ancestors.filter((a) => a.url !== `/${dir}`).map((a) => ({ name: a.level === 'country' ? t.country : a.name, href: href(a.url) })),
+    resultsFrom: notice.resultsFrom,
+    resultsFromLocal: lang === 'fr' ? notice.resultsFromFr : notice.resultsFromEn,
+    address: doc.station?.address ?? null,
     contests: doc.contests.map((c) => ({ name: c.name, showName: doc.contests.length > 1, candidates: c.candidates })),
-    children: doc.children.map((c) => ({ name: c.name, href: href(c) })),
+    children: doc.children.map((c) => ({ name: c.name, href: href(c.url) })),
   })
 }
 

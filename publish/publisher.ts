@@ -14,11 +14,11 @@ import type { Registry } from '../infra/metrics.js'
 import { createNoPurger, type Purger } from '../infra/purge/purger.js'
 import type { Storage } from '../infra/storage/storage.js'
 import { createActiveLock, defaultLockTtlMs } from './active-lock.js'
-import { createCompressor } from './compressed-variants.js'
+import { createCompressor } from '../infra/storage/compressed-variants.js'
 import { DownloadVersions, renderDownloads, writeDownloads } from './downloads-writer.js'
 import { isEmbargoed } from './embargo.js'
 import { PageDigests } from './page-digests.js'
-import { cycleFileKeys, STATUS_KEY, STATUS_META, writeAreas, writeStatus } from './page-writer.js'
+import { cycleFileKeys, STATUS_KEY, STATUS_META, writeAreas, writeStatus, type PageOptions } from './page-writer.js'
 import { createPublisherMetrics } from './publisher-metrics.js'
 import { createPurgeQueue } from './purge-queue.js'
 import { ResultsState } from './results-state.js'
@@ -55,6 +55,8 @@ export interface PublisherDeps {
   downloadsIntervalMs?: number
   /** Pages of areas without any result written per timed cycle (see TallyTree.takeDirty). Default 500. */
   areasWithoutResultsPerCycle?: number
+  /** The département map and where tally-sheet scans are published (page-writer.ts). Default: neither. */
+  pages?: PageOptions
 }
 
 export interface CycleReport {
@@ -199,9 +201,9 @@ export function buildPublisher(deps: PublisherDeps) {
       outputChecked = true
       const report = await lock.keepDuring(async (signal) => {
         const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
-        const keys = [...cycleFileKeys(dirty), ...(siteWide?.files.map((f) => f.key) ?? [])]
+        const keys = [...cycleFileKeys(tallies, dirty, deps.pages), ...(siteWide?.files.map((f) => f.key) ?? [])]
         writer = await SiteWriter.open({ storage, digests, compressor, signal }, keys, trustDigests)
-        await writeAreas(writer, tallies, dirty, embargoed, progress && ((done) => progress(done, dirty.length)))
+        await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
         const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
         await writeStatus(writer, tallies, embargoed)
         return { ...(await writer.finish()), outdated }

@@ -2,17 +2,16 @@
 // the distributed setup (index.html for folders, types by extension, short cache lifetimes,
 // ETag and 304), plus /metrics and /healthz. It only reads files; the publisher writes them.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
-import { extname, basename } from 'node:path'
+import { extname, basename, join, resolve, sep } from 'node:path'
 import type { ServerResponse } from 'node:http'
 import { createApp } from '../infra/http/http.js'
 import type { Registry } from '../infra/metrics.js'
-import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from './page-writer.js'
+// Files that are not results (styles, the finder's data) change rarely: ASSET_CACHE_CONTROL.
+import { ASSET_CACHE_CONTROL, PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from './page-writer.js'
 import { IMMUTABLE_CACHE_CONTROL } from './downloads-writer.js'
 
 /** Results and what is derived from them: pages, data, the feed and the sitemaps. */
 const LIVE_EXTENSIONS = new Set(['.html', '.json', '.csv', '.xml'])
-/** Files that are not results (styles, the finder's data) change rarely. */
-const ASSET_CACHE_CONTROL = 'public, max-age=300'
 // A page missing now (a commune before the definition is read) may exist seconds later.
 const NOT_FOUND_CACHE_CONTROL = 'public, max-age=5'
 
@@ -34,6 +33,8 @@ export interface SiteServerDeps {
 
 export function buildSiteServer({ dir, registry }: SiteServerDeps): Express {
   const app = createApp(registry)
+  // The finder is rebuilt, not republished every few seconds: nginx gives /finder/ max-age=300 too.
+  const finderDir = join(resolve(dir), 'finder') + sep
   app.use(onlyReads)
   app.use(
     express.static(dir, {
@@ -45,7 +46,7 @@ export function buildSiteServer({ dir, registry }: SiteServerDeps): Express {
       cacheControl: false,
       fallthrough: true,
       redirect: true,
-      setHeaders: setCacheHeaders,
+      setHeaders: (res, path) => setCacheHeaders(res, path, path.startsWith(finderDir)),
     }),
   )
   app.use((_req: Request, res: Response) => {
@@ -67,8 +68,12 @@ function onlyReads(req: Request, res: Response, next: NextFunction): void {
   res.status(405).set('Allow', 'GET, HEAD').set('Cache-Control', 'no-store').type('text').send('Méthode non autorisée')
 }
 
-function setCacheHeaders(res: ServerResponse, path: string): void {
+function setCacheHeaders(res: ServerResponse, path: string, inFinder: boolean): void {
   res.setHeader('X-Content-Type-Options', 'nosniff')
+  if (inFinder) {
+    res.setHeader('Cache-Control', ASSET_CACHE_CONTROL)
+    return
+  }
   if (basename(path) === 'status.json') {
     res.setHeader('Cache-Control', STATUS_CACHE_CONTROL)
     return

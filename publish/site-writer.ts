@@ -4,7 +4,7 @@
 // holding a whole France of pages in memory; and the digests of the files completely written are
 // recorded when the cycle ends, never before the bytes are on storage.
 import type { Storage, StoredObjectMeta } from '../infra/storage/storage.js'
-import { isCompressible, type Compressor } from './compressed-variants.js'
+import { isCompressible, type Compressor } from '../infra/storage/compressed-variants.js'
 import { digestOf, type FileDigest, type PageDigests } from './page-digests.js'
 
 /** Files (each with its variants) kept in flight. */

@@ -54,6 +54,14 @@ export class TallyTree {
   /** Number of contests with a validated result, per station. */
   private readonly validatedContests = new Map<string, number>()
   private dirty = new Set<AreaTally>()
+  /**
+   * Station pages still to write, per commune: every station at first, then those whose result
+   * changed. A commune's station pages are written with the commune, so one changed station
+   * rewrites one station page, not the 900 of Paris.
+   */
+  private readonly pendingStations = new Map<AreaNode, Set<string> | 'all'>()
+  /** Contests whose page is still to write (elections with several contests). */
+  private readonly pendingContests = new Set<string>()
 
   /** Throws (assert) when the tree is inconsistent: callers treat the definition as unusable. */
   constructor(definition: ElectionDefinition) {
@@ -77,7 +85,9 @@ export class TallyTree {
       }
       this.tallies.set(node, tally)
       this.dirty.add(tally)
+      if (node.area.level === 'commune') this.pendingStations.set(node, 'all')
     }
+    for (const contest of definition.election.contests) this.pendingContests.add(contest.id)
     for (const contest of definition.election.contests) {
       const stationIds = contest.stationIds ?? [...this.tree.stations.keys()]
       for (const stationId of new Set(stationIds)) {
@@ -161,6 +171,10 @@ export class TallyTree {
       if (ct) updateContestTally(ct, station, previous, result)
       this.dirty.add(tally)
     }
+    const commune = this.tree.ancestorsOfStation(result.stationId)[0]
+    const pending = commune ? this.pendingStations.get(commune) : undefined
+    if (pending instanceof Set) pending.add(result.stationId)
+    this.pendingContests.add(result.contestId)
     return { kind: 'applied' }
   }
 
@@ -195,9 +209,14 @@ export class TallyTree {
     for (const t of tallies) this.dirty.add(t)
   }
 
-  /** Every area: when the embargo lifts, each page goes from its notice to its figures. */
+  /**
+   * Every page again: each area, each station page, each contest page. For a change that touches
+   * every page at once (the embargo lifting: each page goes from its notice to its figures).
+   */
   markAllDirty(): void {
     this.markDirty(this.tallies.values())
+    for (const commune of this.pendingStations.keys()) this.pendingStations.set(commune, 'all')
+    for (const contest of this.definition.election.contests) this.pendingContests.add(contest.id)
   }
 
   get dirtyCount(): number {
@@ -212,6 +231,28 @@ export class TallyTree {
   /** Every current result (validated or withdrawn), in no particular order. */
   currentResults(): IterableIterator<StationResult> {
     return this.results.values()
+  }
+
+  /** The commune's stations whose page must be written, in page order; see `stationsWritten`. */
+  stationsToWrite(commune: AreaNode): Station[] {
+    const pending = this.pendingStations.get(commune)
+    if (pending === undefined) return []
+    const all = this.stationsOf(commune)
+    return pending === 'all' ? all : all.filter((s) => pending.has(s.id))
+  }
+
+  /** Called once a commune's station pages are on storage; until then a failed cycle retries them. */
+  stationsWritten(commune: AreaNode): void {
+    if (this.pendingStations.has(commune)) this.pendingStations.set(commune, new Set())
+  }
+
+  /** Contests whose page must be written, in the election's order. */
+  contestsToWrite(): Contest[] {
+    return this.definition.election.contests.filter((c) => this.pendingContests.has(c.id))
+  }
+
+  contestsWritten(contests: Iterable<Contest>): void {
+    for (const c of contests) this.pendingContests.delete(c.id)
   }
 
   contestsCovering(stationId: string): readonly string[] {

@@ -5,7 +5,7 @@ import Mustache from 'mustache'
 
 const TEMPLATE_DIR = new URL('./templates/', import.meta.url)
 
-export const TEMPLATE_NAMES = ['area', 'contest', 'stations'] as const
+export const TEMPLATE_NAMES = ['area', 'contest', 'stations', 'chart', 'map', 'station', 'contest-areas'] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]
 
 let loaded: Record<TemplateName, string> | undefined
@@ -14,7 +14,7 @@ let loaded: Record<TemplateName, string> | undefined
 export function templates(): Record<TemplateName, string> {
   if (!loaded) {
     const read = (name: TemplateName) => readFileSync(new URL(`${name}.mustache`, TEMPLATE_DIR), 'utf8')
-    const sources = { area: read('area'), contest: read('contest'), stations: read('stations') }
+    const sources = Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, read(name)])) as Record<TemplateName, string>
     for (const source of Object.values(sources)) Mustache.parse(source)
     loaded = sources
   }
@@ -40,5 +40,6 @@ const ESCAPABLE = /[&<>"']/g
 /** Renders a page. Only `{{ }}` (escaped) is used with data in the templates; never `{{{ }}}`. */
 export function renderTemplate(name: TemplateName, view: object): string {
   const t = templates()
-  return Mustache.render(t[name], view, { contest: t.contest, stations: t.stations }, { escape: escapeHtml })
+  const partials = { contest: t.contest, stations: t.stations, chart: t.chart, map: t.map, station: t.station, contestAreas: t['contest-areas'] }
+  return Mustache.render(t[name], view, partials, { escape: escapeHtml })
 }

@@ -12,7 +12,22 @@ import type { Db, Queryable, Tx } from '../../infra/db/db.js'
 import { toNumber } from '../sql-values.js'
 
 /** Every event the log may hold; entries are asserted by these names. */
-export const AUDIT_EVENTS = ['desk.login', 'desk.login-failed', 'desk.logout', 'user.added', 'user.disabled', 'security.pin-lockout'] as const
+export const AUDIT_EVENTS = [
+  'desk.login',
+  'desk.login-failed',
+  'desk.logout',
+  'user.added',
+  'user.disabled',
+  'security.pin-lockout',
+  // The desk's actions on a station (consolidate/desk/station-actions.ts).
+  'desk.return-validated',
+  'desk.return-rejected',
+  'desk.correction-entered',
+  'desk.correction-approved',
+  'desk.correction-discarded',
+  'desk.result-withdrawn',
+  'desk.action-refused',
+] as const
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }

@@ -37,6 +37,8 @@ export function clientAddress(req: Request): string {
 /** The header's links, for a signed-in user. */
 const NAVIGATION: { page: DeskPage; href: string; label: string }[] = [
   { page: 'dashboard', href: '/', label: 'Tableau de bord' },
+  { page: 'chase', href: '/chase', label: 'À relancer' },
+  { page: 'review', href: '/review', label: 'À examiner' },
   { page: 'lockouts', href: '/lockouts', label: 'Blocages PIN' },
 ]
 

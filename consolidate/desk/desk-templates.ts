@@ -6,8 +6,8 @@ import Mustache from 'mustache'
 
 const TEMPLATE_DIR = new URL('./templates/', import.meta.url)
 
-const PAGES = ['login', 'dashboard', 'lockouts', 'message'] as const
-const PARTIALS = ['header', 'footer', 'completeness-head', 'completeness-row', 'lockout-head', 'lockout-row'] as const
+const PAGES = ['login', 'dashboard', 'lockouts', 'message', 'station', 'departement', 'chase', 'review'] as const
+const PARTIALS = ['header', 'footer', 'completeness-head', 'completeness-row', 'lockout-head', 'lockout-row', 'pagination'] as const
 export type DeskPage = (typeof PAGES)[number]
 
 interface Loaded {

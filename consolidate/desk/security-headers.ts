@@ -1,10 +1,14 @@
 // Headers on every desk response. Desk pages hold unpublished figures and per-user forms: no
-// cache may keep them, no other site may frame them (clickjacking), and the pages run no script
-// at all, which the Content-Security-Policy states so an injected one would not run either.
+// cache may keep them, no other site may frame them (clickjacking), and the only script a page
+// may run is the desk's own file (desk-live.js, the live figures): the Content-Security-Policy
+// allows scripts from the desk's origin alone — never inline — and connections (its event stream)
+// to that origin alone, so an injected script would not run.
 import type { NextFunction, Request, Response } from 'express'
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
+  "script-src 'self'",
+  "connect-src 'self'",
   "style-src 'self'",
   "img-src 'self'",
   "form-action 'self'",

@@ -8,7 +8,7 @@
 // - a subscription without a group reads every partition from the start and commits nothing.
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs'
+import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type Consumer, type LogEntry, type Producer, type SASLOptions } from 'kafkajs'
 import type { Logger } from '../logging.js'
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.js'
 
@@ -22,6 +22,14 @@ export interface KafkaBusOptions {
   logger: Logger
   /** Records waiting for the broker beyond this are refused at once (the caller answers 503). */
   maxQueuedRecords?: number
+  /** The service's own SCRAM user (infra/bus/kafka-access.ts says what each may do); none on an open listener. */
+  sasl?: KafkaSasl
+}
+
+export interface KafkaSasl {
+  mechanism: 'scram-sha-256' | 'scram-sha-512'
+  username: string
+  password: string
 }
 
 const DEFAULT_MAX_BATCH = 500
@@ -61,6 +69,11 @@ function kafkaLogCreator(logger: Logger) {
     }
 }
 
+/** kafkajs types the mechanism per variant. */
+export function kafkajsSasl({ mechanism, username, password }: KafkaSasl): SASLOptions {
+  return mechanism === 'scram-sha-256' ? { mechanism, username, password } : { mechanism, username, password }
+}
+
 export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   const prefix = options.topicPrefix ?? ''
   const logger = options.logger
@@ -71,6 +84,7 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     connectionTimeout: CONNECT_TIMEOUT_MS,
     logLevel: KafkaLogLevel.WARN,
     logCreator: kafkaLogCreator(logger),
+    ...(options.sasl === undefined ? {} : { sasl: kafkajsSasl(options.sasl) }),
   })
   const admin: Admin = kafka.admin()
   // Idempotent implies acks=all and unbounded retries: a send waits for the broker to come back
@@ -89,7 +103,8 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   } catch (err) {
     await admin.disconnect().catch(() => undefined)
     await producer.disconnect().catch(() => undefined)
-    throw new Error(`cannot reach Kafka at ${options.brokers.join(',')}: ${(err as Error).message}`, { cause: err })
+    const as = options.sasl === undefined ? '' : ` as ${options.sasl.username}`
+    throw new Error(`cannot reach Kafka at ${options.brokers.join(',')}${as}: ${(err as Error).message}`, { cause: err })
   }
 
   const subscriptions = new Set<{ stop(): Promise<void> }>()

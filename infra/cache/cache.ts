@@ -12,6 +12,12 @@ export interface Cache {
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>
   /** Increments a counter, creating it with `ttlMs` if absent; returns the new value. */
   increment(key: string, ttlMs?: number): Promise<number>
+  /**
+   * Increments each counter as `increment` does, all with the same `ttlMs`, in one round trip on
+   * Redis; the new values in the order of `keys`. (On a Redis cluster the keys would have to share
+   * a hash slot; this project runs one Redis.)
+   */
+  incrementMany(keys: readonly string[], ttlMs: number): Promise<number[]>
   delete(key: string): Promise<void>
   /**
    * Takes or renews a lock: true when `owner` holds `key` afterwards (it was free, expired, or

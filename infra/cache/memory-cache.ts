@@ -26,6 +26,12 @@ export function createMemoryCache(now: () => number = Date.now): Cache {
     for (const [k, e] of entries) if (e.expiresAt <= t) entries.delete(k)
   }, SWEEP_EVERY_MS)
   sweeper.unref()
+  const increment = (key: string, ttlMs?: number): number => {
+    const e = live(key)
+    const n = (e ? Number(e.value) : 0) + 1
+    entries.set(key, { value: String(n), expiresAt: e ? e.expiresAt : expiry(ttlMs) })
+    return n
+  }
 
   return {
     async get(key) {
@@ -46,10 +52,10 @@ export function createMemoryCache(now: () => number = Date.now): Cache {
       return true
     },
     async increment(key, ttlMs) {
-      const e = live(key)
-      const n = (e ? Number(e.value) : 0) + 1
-      entries.set(key, { value: String(n), expiresAt: e ? e.expiresAt : expiry(ttlMs) })
-      return n
+      return increment(key, ttlMs)
+    },
+    async incrementMany(keys, ttlMs) {
+      return keys.map((key) => increment(key, ttlMs))
     },
     async delete(key) {
       entries.delete(key)

@@ -14,7 +14,8 @@ export interface RedisCacheOptions {
 
 /** The scripts below, registered with defineCommand: sent once, then called by SHA (EVALSHA). */
 type ScriptedRedis = Redis & {
-  incrementInWindow(key: string, ttlMs: number): Promise<number>
+  /** Arguments: the number of keys, the keys, then the TTL in milliseconds. */
+  incrementInWindow(...keysThenTtl: (string | number)[]): Promise<number[]>
 }
 
 interface RedisClient {
@@ -40,14 +41,19 @@ if holder == false or holder == ARGV[1] then
 end
 return 0`
 
-// A counter whose TTL is set by the increment that creates it: a fixed window, not a sliding one.
-// A script rather than MULTI, so the call is one command that auto-pipelining can batch.
+// Counters whose TTL is set by the increment that creates them: fixed windows, not sliding ones.
+// A script rather than MULTI, so the call is one command that auto-pipelining can batch; several
+// keys in one call, so a request counted against two limits costs one command.
 const INCREMENT_IN_WINDOW_LUA = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then
+    redis.call('PEXPIRE', key, ARGV[1])
+  end
+  counts[i] = n
 end
-return n`
+return counts`
 
 // Deletes the lock only while `owner` still holds it: after an expiry another replica may have it.
 const RELEASE_LOCK_LUA = `
@@ -86,7 +92,8 @@ function openClient(url: string, options: RedisCacheOptions): RedisClient {
     retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_DELAY_MAX_MS),
   })
   // EVALSHA: the script's text is not sent, nor hashed by Redis, on every rate-limited request.
-  redis.defineCommand('incrementInWindow', { numberOfKeys: 1, lua: INCREMENT_IN_WINDOW_LUA })
+  // No fixed number of keys: the caller passes it first, as with EVAL.
+  redis.defineCommand('incrementInWindow', { lua: INCREMENT_IN_WINDOW_LUA })
   const logger = options.logger
   let lastError: string | undefined
   // Without a listener ioredis prints every connection error to the console.
@@ -161,7 +168,15 @@ function wrapClient({ redis, connectionError }: RedisClient, url: string): Cache
     increment(key, ttlMs) {
       return call('INCR', key, async () => {
         if (ttlMs === undefined) return redis.incr(key)
-        return Number(await redis.incrementInWindow(key, whole(ttlMs)))
+        const [n] = await redis.incrementInWindow(1, key, whole(ttlMs))
+        return Number(n)
+      })
+    },
+    incrementMany(keys, ttlMs) {
+      if (keys.length === 0) return Promise.resolve([])
+      return call('INCR (batch)', describeKeys(keys), async () => {
+        const counts = await redis.incrementInWindow(keys.length, ...keys, whole(ttlMs))
+        return counts.map(Number)
       })
     },
     delete(key) {

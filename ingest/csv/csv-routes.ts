@@ -54,7 +54,7 @@ export function csvRoutes(deps: CsvRoutesDeps): Router {
   }
 
   router.post(CSV_UPLOAD_PATH, async (req: Request, res: Response) => {
-    const auth = await admitClient(deps, req.get('Authorization'))
+    const auth = await admitClient(deps, req)
     if (!auth.ok) return refuse(res, auth.error)
     const key = parseIdempotencyKey(req.get('Idempotency-Key'))
     if (!key.ok) return refuse(res, key.error)

@@ -8,10 +8,11 @@
 #   ops/kafka/kafka.sh restart   stop + start (data is kept)
 #   ops/kafka/kafka.sh status    exit 0 if running, 1 if not
 #   ops/kafka/kafka.sh wait      wait until the running broker is ready
+#   ops/kafka/kafka.sh users     create the services' SCRAM users once (start does it); passwords in .run/scram-users
 #   ops/kafka/kafka.sh reset     stop and wipe data + logs
 #   ops/kafka/kafka.sh logs      follow server.log
 #
-# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS (-Xms1g -Xmx1g),
+# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_SASL_PORT (9094), KAFKA_HEAP_OPTS (-Xms1g -Xmx1g),
 # KAFKA_JVM_OPTS, KAFKA_READY_TIMEOUT (seconds, 90), KAFKA_CLUSTER_ID, KAFKA_RUN_DIR.
 set -euo pipefail
 
@@ -26,6 +27,9 @@ CFG="$RUN/server.properties"
 HOST=127.0.0.1
 PORT="${KAFKA_PORT:-9092}"
 CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
+SPORT="${KAFKA_SASL_PORT:-9094}"
+SCRAM_FILE="$RUN/scram-users"
+SCRAM_USERS=(admin ingest consolidate publish)
 # Fixed 22-char base64url id (format of `StorageTool random-uuid`); fine for a throw-away cluster.
 CLUSTER_ID="${KAFKA_CLUSTER_ID:-4L6g3nShT-eMCtK--X86sw}"
 READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"
@@ -56,8 +60,8 @@ render_config() {
     cat "$HERE/server.properties"
     printf '\n# ---- overrides appended by kafka.sh (last key wins) ----\n'
     echo "log.dirs=$DATA"
-    echo "listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CPORT"
-    echo "advertised.listeners=PLAINTEXT://$HOST:$PORT"
+    echo "listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CPORT,SASL_PLAINTEXT://$HOST:$SPORT"
+    echo "advertised.listeners=PLAINTEXT://$HOST:$PORT,SASL_PLAINTEXT://$HOST:$SPORT"
     echo "controller.quorum.voters=1@$HOST:$CPORT"
   } > "$CFG"
 }
@@ -110,7 +114,31 @@ cmd_start() {
       > "$LOGS/kafka.out" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   cmd_wait
+  cmd_users
   say "startup took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s"
+}
+
+# The services' SCRAM users, with passwords generated once per data folder and kept in
+# $SCRAM_FILE (user=password lines, mode 600). Created through the running broker (KRaft keeps
+# them in its metadata), once: a marker in the data folder records it.
+cmd_users() {
+  local marker="$DATA/.scram-users-created"
+  if [[ -f "$marker" && -f "$SCRAM_FILE" ]]; then return 0; fi
+  if ! running; then say "not running"; return 1; fi
+  ( umask 077; : > "$SCRAM_FILE.new" )
+  local user password configs=()
+  for user in "${SCRAM_USERS[@]}"; do
+    password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+    echo "$user=$password" >> "$SCRAM_FILE.new"
+  done
+  while IFS='=' read -r user password; do
+    java -Dlog4j.configuration="file:$HERE/log4j-tools.properties" -cp "$LIB/*" kafka.admin.ConfigCommand \
+      --bootstrap-server "$HOST:$PORT" --alter --entity-type users --entity-name "$user" \
+      --add-config "SCRAM-SHA-256=[iterations=4096,password=$password]" >/dev/null
+  done < "$SCRAM_FILE.new"
+  mv -f "$SCRAM_FILE.new" "$SCRAM_FILE"
+  touch "$marker"
+  say "SCRAM users ${SCRAM_USERS[*]} created; passwords in $SCRAM_FILE"
 }
 
 cmd_stop() {
@@ -130,7 +158,8 @@ case "${1:-}" in
   restart) cmd_stop; cmd_start ;;
   status)  if running; then echo "running (pid $(cat "$PIDFILE"))"; else echo "stopped"; exit 1; fi ;;
   wait)    cmd_wait ;;
-  reset)   cmd_stop; rm -rf "$DATA" "$LOGS" "$CFG"; say "data and logs wiped" ;;
+  users)   cmd_users ;;
+  reset)   cmd_stop; rm -rf "$DATA" "$LOGS" "$CFG" "$SCRAM_FILE"; say "data and logs wiped" ;;
   logs)    tail -n 200 -F "$LOGS/server.log" ;;
-  *)       echo "usage: $0 {fetch|start|stop|restart|status|wait|reset|logs}" >&2; exit 2 ;;
+  *)       echo "usage: $0 {fetch|start|stop|restart|status|wait|users|reset|logs}" >&2; exit 2 ;;
 esac

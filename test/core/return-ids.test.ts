@@ -1,5 +1,6 @@
 // Return ids and receipts. The expected receipts were computed outside this code base (Python's
 // hashlib: first 60 bits of SHA-256, 5 bits per Crockford base32 character), not by receiptFor.
+import fc from 'fast-check'
 import t from 'tap'
 import { canonicalJson, receiptFor, returnIdFromContent, returnIdFromKey } from '../../core/return-ids.js'
 
@@ -73,4 +74,29 @@ t.test('canonicalJson keeps a "__proto__" key from parsed JSON', async (t) => {
   const tricky = JSON.parse('{"__proto__":{"voters":1},"a":1}') as unknown
   t.equal(canonicalJson(tricky), '{"__proto__":{"voters":1},"a":1}')
   t.not(canonicalJson(tricky), canonicalJson({ a: 1 }))
+})
+
+t.test('canonicalJson writes exactly what JSON.stringify writes of the key-sorted value', async (t) => {
+  // The definition, written the slow way: a replacer that rebuilds every object with sorted keys.
+  const reference = (value: unknown) =>
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v
+      const sorted = Object.create(null) as Record<string, unknown>
+      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k]
+      return sorted
+    })
+  // What reaches it: data parsed from JSON (or built from such data), where keys like "0" or "12"
+  // are common (candidate numbers); plus the odd values JSON.stringify has rules for.
+  const key = fc.oneof(fc.string(), fc.nat().map(String), fc.constantFrom('__proto__', '4294967294', '4294967295', '01', '-1'))
+  const anything = fc.anything({ key, withNullPrototype: true, withSparseArray: true, withDate: true })
+  fc.assert(
+    fc.property(anything, (value) => {
+      const expected = reference(value)
+      if (expected === undefined) t.throws(() => canonicalJson(value))
+      else if (canonicalJson(value) !== expected) throw new Error(`differs for ${expected}`)
+    }),
+    { numRuns: 2_000 },
+  )
+  t.equal(canonicalJson({ at: new Date(0), list: [undefined, () => 1, 2] }), '{"at":"1970-01-01T00:00:00.000Z","list":[null,null,2]}')
+  t.equal(canonicalJson({ b: 1, 10: 1, a: 1, 2: 1, '01': 1 }), '{"2":1,"10":1,"01":1,"a":1,"b":1}', 'index keys first, numerically')
 })

@@ -65,13 +65,13 @@ t.test('return-received: clean, warned, agreeing and first returns under each po
   }
 })
 
-t.test('return-received: an error always goes to review, whatever the policy and agreement', async (t) => {
+t.test('return-received: an error goes to review, whatever the policy and agreement, unless it disagrees', async (t) => {
   for (const policy of POLICIES) {
     for (const from of OPEN_STATES) {
       expectOutcome(t, from, received([error]), policy, ['needs-review', false])
       expectOutcome(t, from, received([error, warning], 3), policy, ['needs-review', false])
-      // An error outranks a disagreement: the sheet itself is wrong.
-      expectOutcome(t, from, received([error], 0, 1), policy, ['needs-review', false])
+      // A disagreement outranks an error: the two sheets must be compared, whichever came first.
+      expectOutcome(t, from, received([error], 0, 1), policy, ['conflict', false])
     }
   }
 })
@@ -125,6 +125,28 @@ t.test('desk-rejected: back to awaiting from received, needs-review and conflict
         t.strictSame(r, { ok: true, state: 'awaiting', emitResult: false }, `${name(policy)} from ${from}`)
       } else {
         t.equal(r.ok, false, `${name(policy)} cannot reject from ${from}`)
+        if (!r.ok) t.match(r.reason, from)
+      }
+    }
+  }
+})
+
+t.test('desk-corrected: figures approved by a second person validate from every state', async (t) => {
+  for (const policy of POLICIES) {
+    for (const from of STATES) {
+      t.strictSame(transition(from, { kind: 'desk-corrected' }, policy), { ok: true, state: 'validated', emitResult: true }, `${name(policy)} from ${from}`)
+    }
+  }
+})
+
+t.test('desk-withdrawn: from validated or published back to awaiting, emitting the withdrawal; refused elsewhere', async (t) => {
+  for (const policy of POLICIES) {
+    for (const from of STATES) {
+      const r = transition(from, { kind: 'desk-withdrawn' }, policy)
+      if (from === 'validated' || from === 'published') {
+        t.strictSame(r, { ok: true, state: 'awaiting', emitResult: true }, `${name(policy)} from ${from}`)
+      } else {
+        t.equal(r.ok, false, `${name(policy)} cannot withdraw from ${from}`)
         if (!r.ok) t.match(r.reason, from)
       }
     }
@@ -200,7 +222,13 @@ t.test('docs/station-state.md draws exactly the arrows the machine can take', as
     const [, from = '', to = ''] = m
     drawn.add(`${ids[from] ?? from} -> ${ids[to] ?? to}`)
   }
-  const events: StationEvent[] = [{ kind: 'desk-validated' }, { kind: 'desk-rejected' }, { kind: 'published' }]
+  const events: StationEvent[] = [
+    { kind: 'desk-validated' },
+    { kind: 'desk-rejected' },
+    { kind: 'desk-corrected' },
+    { kind: 'desk-withdrawn' },
+    { kind: 'published' },
+  ]
   for (const findings of [[], [warning], [error], [correction]]) {
     for (const agreeing of [0, 1]) for (const disagreeing of [0, 1]) events.push(received(findings, agreeing, disagreeing))
   }

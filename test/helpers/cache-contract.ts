@@ -106,6 +106,18 @@ export function cacheContract(t: Test, makeCache: () => Promise<Cache>): void {
     t.equal(await cache.get('existing'), undefined, 'and keeps that value\'s expiry')
   })
 
+  t.test('incrementMany counts several windows in one call, each as increment would', async (t) => {
+    const cache = await open(t)
+    t.same(await cache.incrementMany([], LONG_TTL_MS), [], 'no keys, no counts')
+    const windowMs = 400
+    t.same(await cache.incrementMany(['a', 'b'], windowMs), [1, 1])
+    await cache.set('c', '41', SHORT_TTL_MS)
+    t.same(await cache.incrementMany(['b', 'c', 'a'], LONG_TTL_MS), [2, 42, 2], 'in the order of the keys')
+    await sleep(windowMs + 150)
+    t.same(await cache.incrementMany(['a', 'b'], LONG_TTL_MS), [1, 1], 'the first call set the windows; a later TTL did not extend them')
+    t.equal(await cache.get('c'), undefined, 'a counter set before kept its own (short) expiry')
+  })
+
   t.test('a lock is exclusive and released only by its owner', async (t) => {
     const cache = await open(t)
     t.equal(await cache.holdLock('lock', 'a', LONG_TTL_MS), true, 'free: taken')

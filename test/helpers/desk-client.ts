@@ -12,6 +12,7 @@ import { migrate } from '../../infra/db/migrate.js'
 import { openPgliteDb } from '../../infra/db/pglite-db.js'
 import { listen } from '../../infra/http/http.js'
 import { silentLogger } from '../../infra/logging.js'
+import type { Storage } from '../../infra/storage/storage.js'
 import { decodeEntities } from './form-client.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 
@@ -86,7 +87,8 @@ export function dashboardRow(html: string, tableId: string, area: string): Recor
   const row = new RegExp(`<tr data-area="${area}">([\\s\\S]*?)</tr>`).exec(table)?.[1]
   if (row === undefined) return undefined
   const cells: Record<string, string> = {}
-  for (const m of row.matchAll(/<t[hd](?: [^>]*data-field="([^"]+)")?[^>]*>([^<]*)<\/t[hd]>/g)) cells[m[1] ?? 'area'] = m[2] ?? ''
+  // A cell may hold a link (a département's drill-down): its text is what counts.
+  for (const m of row.matchAll(/<t[hd](?: [^>]*data-field="([^"]+)")?[^>]*>([\s\S]*?)<\/t[hd]>/g)) cells[m[1] ?? 'area'] = (m[2] ?? '').replace(/<[^>]*>/g, '')
   return cells
 }
 
@@ -117,7 +119,7 @@ export const TEST_PASSWORD = 'correct horse battery staple'
 /** A migrated PGlite database (or `db`), a memory cache, and the desk listening on port 0. */
 export async function startTestDesk(
   t: Test,
-  options: { db?: Db; cache?: Cache; secureCookies?: boolean; clock?: () => Date } = {},
+  options: { db?: Db; cache?: Cache; secureCookies?: boolean; clock?: () => Date; scans?: Storage; onResultsWritten?: () => void; liveIntervalMs?: number } = {},
 ): Promise<TestDesk> {
   let db = options.db
   if (db === undefined) {
@@ -128,16 +130,22 @@ export async function startTestDesk(
   }
   const cache = options.cache ?? createMemoryCache()
   if (options.cache === undefined) t.teardown(() => cache.close())
-  const { app } = buildDesk({
+  const desk = buildDesk({
     db,
     cache,
     logger: silentLogger(),
     metrics: createMetricsRegistry(false),
     clock: options.clock ?? (() => TEST_NOW),
     secureCookies: options.secureCookies ?? false,
+    ...(options.scans === undefined ? {} : { scans: options.scans }),
+    ...(options.onResultsWritten === undefined ? {} : { onResultsWritten: options.onResultsWritten }),
+    ...(options.liveIntervalMs === undefined ? {} : { liveIntervalMs: options.liveIntervalMs }),
   })
-  const server = await listen(app, 0, '127.0.0.1')
-  t.teardown(() => server.close())
+  const server = await listen(desk.app, 0, '127.0.0.1')
+  t.teardown(async () => {
+    await server.close()
+    await desk.close()
+  })
   const baseUrl = `http://127.0.0.1:${server.port}`
   const usersDb = db
   const addUser: TestDesk['addUser'] = async (username, role, password, displayName) => {

@@ -109,3 +109,15 @@ t.test('scans of tally sheets: a private folder by default, S3 when a bucket is 
   t.notOk(bad.ok)
   if (!bad.ok) for (const v of ['SCAN_MAX_BYTES', 'FORM_SECURE_COOKIES', 'SCANS_S3_BUCKET']) t.match(bad.problems.join('\n'), v, `${v} is reported`)
 })
+
+t.test('result pages: the map files and the scans address', async (t) => {
+  const none = parseConfig({})
+  t.same(none.ok && none.config.publishPages, { mapFiles: undefined, scansBaseUrl: undefined })
+  const set = parseConfig({ PUBLISH_MAP_GEOJSON: 'a.geojson, b.geojson', PUBLISH_SCANS_URL: 'https://pv.example.fr/2027/' })
+  t.same(set.ok && set.config.publishPages, { mapFiles: ['a.geojson', 'b.geojson'], scansBaseUrl: 'https://pv.example.fr/2027/' })
+  const bad = parseConfig({ PUBLISH_MAP_GEOJSON: ' , ', PUBLISH_SCANS_URL: 'ftp://pv' })
+  t.notOk(bad.ok)
+  if (bad.ok) return
+  t.match(bad.problems.join('\n'), /PUBLISH_MAP_GEOJSON: expected one or more GeoJSON file paths/)
+  t.match(bad.problems.join('\n'), /PUBLISH_SCANS_URL/)
+})

@@ -1,6 +1,6 @@
 // The database roles of the separation (infra/db/roles.ts) on a real PostgreSQL
 // (TEST_DATABASE_URL, a superuser): the consolidation role owns what its migrations create, the
-// desk reads and appends audit entries and nothing more, anyone else cannot connect, and a second
+// desk reads, and writes only audit entries and its station decisions (migration 005), anyone else cannot connect, and a second
 // run changes nothing.
 // Roles are cluster-wide, so this test names its own and drops them at the end.
 import t from 'tap'
@@ -94,8 +94,8 @@ t.test('the consolidate role owns its tables, the desk only reads, nobody else c
   t.same((await desk.query('SELECT count(*) AS n FROM returns')).rows, [{ n: 0 }], 'the desk reads a table created after the setup')
   t.same((await desk.query('SELECT name FROM schema_migrations')).rows.length > 0, true, 'and the migrations record')
   const refused: [string, string][] = [
-    ['INSERT', `INSERT INTO outbox (topic, key, value, created_at) VALUES ('results', 'k', 'v', now())`],
-    ['UPDATE', `UPDATE station_results SET state = 'validated'`],
+    ['INSERT', `INSERT INTO returns (return_id, receipt, election_id, contest_id, station_id, channel, submitted_by, submitted_at, counts, content_hash, source_topic, source_partition, source_offset, received_at) VALUES ('r', 'r', 'e', 'c', 's', 'api', 'x', now(), '{}', 'h', 't', 0, '0', now())`],
+    ['UPDATE', `UPDATE station_results SET published_version = 9`],
     ['DELETE', `DELETE FROM returns`],
     ['CREATE TABLE', `CREATE TABLE desk_own (id integer)`],
     ['CREATE TEMP TABLE', `CREATE TEMP TABLE desk_scratch (id integer)`],
@@ -105,7 +105,8 @@ t.test('the consolidate role owns its tables, the desk only reads, nobody else c
   ]
   for (const [what, sql] of refused) t.equal(await sqlState(desk.query(sql)), '42501', `the desk may not ${what} (permission denied)`)
 
-  // The desk's one write: audit entries, through the chained writer (advisory lock, sequence).
+  // The desk's writes: audit entries, through the chained writer (advisory lock, sequence), and
+  // its station decisions (migration 005; exercised in test/consolidate/desk/station-actions-postgres.test.ts).
   const at = new Date('2027-04-11T19:00:00.000Z')
   const entry = await appendAudit(desk, { actor: 'alice', event: 'desk.login', detail: { address: '127.0.0.1' } }, at)
   t.equal(entry.seq, 1, 'the desk appends to audit_log')
@@ -134,7 +135,30 @@ t.test('the consolidate role owns its tables, the desk only reads, nobody else c
       WHERE grantee = $1 AND privilege_type <> 'SELECT' ORDER BY 1, 2`,
     [names.deskRole],
   )
-  t.same(deskWrites.rows, [{ table_name: 'audit_log', privilege_type: 'INSERT' }], 'INSERT on audit_log is the desk\'s only write')
+  t.same(
+    deskWrites.rows,
+    [
+      { table_name: 'audit_log', privilege_type: 'INSERT' },
+      { table_name: 'desk_corrections', privilege_type: 'INSERT' },
+      { table_name: 'outbox', privilege_type: 'INSERT' },
+    ],
+    'whole-table writes: INSERT on audit_log, desk_corrections and outbox, nothing else',
+  )
+  const deskColumns = await consolidate.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.column_privileges
+      WHERE grantee = $1 AND privilege_type = 'UPDATE' ORDER BY 1, 2`,
+    [names.deskRole],
+  )
+  t.same(
+    deskColumns.rows.map((r) => `${r.table_name}.${r.column_name}`),
+    [
+      'desk_corrections.decided_at', 'desk_corrections.decided_by', 'desk_corrections.emitted_version', 'desk_corrections.status',
+      'return_outcomes.decided_at', 'return_outcomes.reason', 'return_outcomes.status',
+      'station_results.counts', 'station_results.current_return_id', 'station_results.state', 'station_results.turnout',
+      'station_results.updated_at', 'station_results.validated_at', 'station_results.validated_return_id', 'station_results.version',
+    ],
+    'UPDATE on the columns its decisions change, never published_version, a return or a correction’s figures',
+  )
 
   const admin = await connectPostgresDb(adminUrl, { max: 1 })
   opened.push(admin)

@@ -79,6 +79,14 @@ t.test('two presidents send their sheets on the web form; the national page adds
 
   const key = scanStorageKey({ sha256: sha256Hex(PNG_1X1), contentType: 'image/png' })
   t.same(await readFile(join(dir, 'data', 'scans', key)), PNG_1X1, 'the scan is in DATA_DIR/scans')
+  // The station's public page names the signed sheet behind its figures by its SHA-256 (the file
+  // itself is published only where PUBLISH_SCANS_URL says); a station sent without a scan names none.
+  const stationPage = async (station: typeof paris) => readFile(join(dir, 'out', 'commune', station.commune, 'bureau', station.code, 'index.json'), 'utf8')
+  const parisPage = JSON.parse(await stationPage(paris)) as { station: { results: { scan: { sha256: string } | null }[] } }
+  t.equal(parisPage.station.results[0]?.scan?.sha256, sha256Hex(PNG_1X1), "the Paris station's page gives its scan's SHA-256")
+  const lyonPage = JSON.parse(await stationPage(lyon)) as { station: { results: { scan: unknown }[] } }
+  t.equal(lyonPage.station.results[0]?.scan, null, 'the Lyon station, sent without a scan, names none')
+
   const published = await readdir(join(dir, 'out'), { recursive: true })
   t.same(published.filter((f) => f.includes('scan') || f.endsWith('.png')), [], 'and nowhere in the published output')
 })

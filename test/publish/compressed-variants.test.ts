@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
-import { createCompressor, isCompressible } from '../../publish/compressed-variants.js'
+import { createCompressor, isCompressible } from '../../infra/storage/compressed-variants.js'
 import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from '../../publish/page-writer.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { smallElection, smallStationResult } from '../fixtures/small-election.js'
@@ -62,7 +62,7 @@ t.test('the publisher writes .gz and .br before each file, with its headers and 
   const { storage, report, order } = await render()
 
   const plain = [...storage.objects.keys()].filter((k) => !k.endsWith('.gz') && !k.endsWith('.br'))
-  t.equal(plain.length, 11 * 3 + 1 + SITE_WIDE_FILES, 'html, json and csv of 11 areas, status.json and the site-wide files')
+  t.equal(plain.length, (11 + 9) * 4 + 2 + 1 + SITE_WIDE_FILES, 'json, html in two languages and csv of 11 areas and 9 stations, the two assets, status.json and the site-wide files')
   t.equal(storage.objects.size, plain.length * 3, 'each with its two variants, nothing else')
   t.same([report.filesWritten, report.variantsWritten], [plain.length, plain.length * 2])
   t.equal(order.length, storage.objects.size, 'each object put once')

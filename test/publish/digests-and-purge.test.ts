@@ -22,12 +22,12 @@ const stationById = (id: string): Station => {
   return s
 }
 const allResults = () => def.stations.map((s, i) => smallStationResult(s, { seed: 3 + i * 5 }))
-const AREA_FILES = ['index.html', 'index.json', 'results.csv']
+const PAGE_FILES = ['index.html', 'index.en.html', 'index.json', 'results.csv']
+/** 11 area and 9 station pages, each in PAGE_FILES, the two assets, status.json and the site-wide files. */
+const ALL_FILES = 20 * 4 + 2 + 1 + SITE_WIDE_FILES
+/** Their site paths: each file, the folder of each page (of its index.html) and the site-wide folders. */
+const ALL_PATHS = ALL_FILES + 20 + SITE_WIDE_FOLDERS
 const isVariant = (key: string) => key.endsWith('.gz') || key.endsWith('.br')
-/** Every file of a full cycle: 11 areas' three files, status.json and the site-wide files. */
-const ALL_FILES = 11 * 3 + 1 + SITE_WIDE_FILES
-/** Their site paths: each file, each area folder and the site-wide folders. */
-const ALL_PATHS = ALL_FILES + 11 + SITE_WIDE_FOLDERS
 /** The area pages' share of what a cycle wrote or purged (the downloads have their own test). */
 const areaPagesOnly = (keys: readonly string[]) => keys.filter((k) => !isSiteWide(k))
 
@@ -71,16 +71,16 @@ t.test('a changed area writes and purges exactly its files; an unchanged file is
   t.same([first.filesWritten, first.filesUnchanged], [ALL_FILES, 0])
   const everything = purger.take()
   t.equal(everything.length, 1, 'one purge for the cycle')
-  t.equal(everything[0]?.length, ALL_PATHS, 'every file, and each folder')
+  t.equal(everything[0]?.length, ALL_PATHS, 'every file, and each page folder')
   storage.take()
 
-  // New figures in Créteil: its commune, département, région and the country change.
+  // New figures in Créteil: its station, commune, département, région and the country change; the assets do not.
   await produceResults(bus, [smallStationResult(stationById('94028-0002'), { version: 2, seed: 40 })])
   const changed = await publisher.publishNow()
-  const areas = ['commune/94028/', 'departement/94/', 'region/11/', '']
-  const files = [...areas.flatMap((dir) => AREA_FILES.map((f) => `${dir}${f}`)), 'status.json']
+  const pages = ['commune/94028/bureau/0002/', 'commune/94028/', 'departement/94/', 'region/11/', '']
+  const files = [...pages.flatMap((dir) => PAGE_FILES.map((f) => `${dir}${f}`)), 'status.json']
   const changedKeys = storage.take().filter((k) => !isVariant(k))
-  t.same(areaPagesOnly(changedKeys).sort(), [...files].sort(), 'the four areas and status.json')
+  t.same(areaPagesOnly(changedKeys).sort(), [...files].sort(), 'the station, the four areas and status.json')
   const [purged, ...morePurges] = purger.take()
   t.same(morePurges, [], 'one purge')
   t.same(areaPagesOnly(purged ?? []), [...files.flatMap(sitePathsOf)].sort(), 'exactly their paths, folders included')
@@ -96,7 +96,7 @@ t.test('a changed area writes and purges exactly its files; an unchanged file is
     written.some((k) => k.includes('results.csv')),
     'no results.csv and no variant of one rewritten',
   )
-  t.equal(written.length, 9 * 3, 'the nine changed files and their variants')
+  t.equal(written.length, 16 * 3, 'the sixteen changed files and their variants')
   t.notOk(
     areaPagesOnly(purger.take().flat()).some((p) => p.endsWith('results.csv')),
     'no unchanged CSV purged',
@@ -202,7 +202,8 @@ t.test('a failed write records no digest for the file, and what was written is s
   const rewritten = inner.take().filter((k) => !isVariant(k))
   t.ok(rewritten.includes('departement/94/index.html'), 'the failed file is written again: its digest was never recorded')
   t.notOk(rewritten.includes('commune/94028/index.html'), 'a file written by the failed cycle is not written again')
-  t.equal(retry.filesWritten + retry.filesUnchanged, ALL_FILES)
+  // Station pages the failed cycle wrote are not rendered again; the 11 areas, assets, status.json and the site-wide files are.
+  t.equal(retry.filesWritten + retry.filesUnchanged, 11 * 4 + 2 + 1 + SITE_WIDE_FILES)
   const [purge] = purger.take()
   t.ok(purge?.includes('/commune/94028/') && purge.includes('/departement/94/') && purge.includes('/'), 'files of both cycles purged')
   t.equal(purge?.length, ALL_PATHS, 'every file of the site, once')

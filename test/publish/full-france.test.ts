@@ -1,6 +1,6 @@
 // A whole France (69,242 stations, 35,700 communes, 107 départements) through the publisher:
-// every page is rendered once, national = Σ of the stations, and a later correction re-renders
-// only its four areas. Time is printed as a comment, not asserted: speed is measured by
+// every page (areas and stations) is rendered once, national = Σ of the stations, and a later
+// correction re-renders only its station and four areas. Time is printed as a comment, not asserted: speed is measured by
 // bench/replay-france.ts, where it is compared with a baseline of the same run.
 import t from 'tap'
 import { join } from 'node:path'
@@ -58,8 +58,12 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
 
   const regions = new Set(def.areas.filter((a) => a.level === 'region').map((a) => a.code)).size
   const areas = 1 + regions + 107 + FRANCE_COMMUNES
+  // Per area and per station: index.json, index.html, index.en.html, results.csv; then the style
+  // sheet, the refresh script, status.json and the site-wide files, whose sitemaps list every page
+  // in both languages (and the corrections page), 50,000 URLs a file.
+  const SITEMAP_FILES = Math.ceil(((areas + FRANCE_STATIONS) * 2 + 1) / 50_000)
+  const files = (areas + FRANCE_STATIONS) * 4 + 2 + 1 + SITE_WIDE_FILES - 1 + SITEMAP_FILES
   t.equal(report.areasRendered, areas)
-  const files = areas * 3 + 1 + SITE_WIDE_FILES
   t.equal(report.filesWritten, files)
   t.equal(report.variantsWritten, files * 2, 'each with its .gz and .br')
   t.equal(storage.sizes.size, files * 3)
@@ -72,15 +76,16 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
   t.same(national.stations, { reported: FRANCE_STATIONS, total: FRANCE_STATIONS })
   t.equal(national.snapshot, FRANCE_STATIONS)
 
-  // A correction afterwards touches its commune, département, région and the country, not France.
+  // A correction afterwards touches its station, commune, département, région and the country, not France.
   const first = results[0]
   if (!first) throw new Error('no results')
   await bus.produce(TOPICS.results, [{ key: 'correction', value: JSON.stringify({ ...first, version: 2 }) }])
   const second = await publisher.publishNow()
   t.equal(second.areasRendered, 4)
-  // Same figures as version 2: the pages show the new snapshot, the results.csv (figures only) do
-  // not change. Site-wide: the per-station CSV (its version column) and its content-addressed
-  // copies, the corrections log and page, the feed and the manifest change; the NIST report (no
-  // versions in it) and the sitemaps (same validation times) do not.
-  t.same([second.filesWritten, second.filesUnchanged], [4 * 2 + 1 + 7, 4 + 3])
+  // Same figures as version 2: the five pages show the new snapshot (json and both html), their
+  // results.csv (figures only) and the two assets do not change. Site-wide: the per-station CSV (its
+  // version column) and its content-addressed copies, the corrections log and page, the feed and
+  // the manifest change; the NIST report (no versions in it) and the sitemaps (same validation
+  // times) do not.
+  t.same([second.filesWritten, second.filesUnchanged], [5 * 3 + 1 + 7, 5 + 2 + 2 + SITEMAP_FILES])
 })

@@ -24,6 +24,10 @@ const allResults = (): StationResult[] =>
   stations.map((s, i) => smallStationResult(s, { seed: 3 + i * 5, validatedAt: `2027-04-11T18:${String(20 + i).padStart(2, '0')}:00.000Z` }))
 
 const FIGURES = ['registered', 'voters', 'blank', 'invalid', 'valid'] as const
+/** Per page: index.json, index.html, index.en.html, results.csv. */
+const PAGE_FILES = ['index.en.html', 'index.html', 'index.json', 'results.csv']
+/** 11 area pages and 9 station pages, the style sheet and script, status.json, the site-wide files. */
+const ALL_FILES = (11 + 9) * PAGE_FILES.length + 2 + 1 + SITE_WIDE_FILES
 
 
 interface Doc {
@@ -72,7 +76,7 @@ t.test('publishes every area; national = Σ régions = Σ départements', async 
   const report = await publisher.publishNow()
 
   t.equal(report.areasRendered, 1 + 2 + 3 + 5, 'country, 2 régions, 3 départements, 5 communes')
-  t.equal(report.filesWritten, 11 * 3 + 1 + SITE_WIDE_FILES, 'html, json and csv per area, status.json and the site-wide files')
+  t.equal(report.filesWritten, ALL_FILES, 'json, html in French and English and csv per area and station, the assets, status.json and the site-wide files')
   t.equal(report.variantsWritten, report.filesWritten * 2, 'each with its .gz and .br')
   t.equal(storage.take().length, report.filesWritten + report.variantsWritten)
 
@@ -167,8 +171,10 @@ t.test('the commune page lists its stations in HTML, JSON and CSV', async (t) =>
   t.match(html, '2 bureaux sur 3 dépouillés')
   t.match(html, /<caption>Bureaux de vote — Président de la République<\/caption>/)
   t.match(html, '<a href="../../departement/75/">Paris</a>', 'breadcrumb link up to the département')
-  t.match(html, '<a href="../../">France</a>')
-  t.notMatch(html, '<script', 'no JavaScript')
+  t.match(html, '<a href="../../">France entière</a>')
+  t.equal(html.split('<script').length - 1, 1, 'one script element: the optional refresh script')
+  t.match(html, '<script src="../../assets/live.js" defer></script>', 'external and deferred: the page works without it')
+  t.match(html, '<a href="../../commune/75056/bureau/0101/">0101 — Mairie du 1er arrondissement</a>', 'each station links to its page')
 
   const commune = await doc(out, 'commune/75056/index.json')
   t.same(
@@ -207,13 +213,20 @@ t.test('a second cycle re-renders only the dirty areas', async (t) => {
 
   await produceResults(bus, [smallStationResult(stationById('94028-0002'), { seed: 11 })])
   const report = await publisher.publishNow()
-  const areaFiles = (dir: string) => ['index.html', 'index.json', 'results.csv'].map((f) => `${dir}${f}`)
+  const areaFiles = (dir: string) => PAGE_FILES.map((f) => `${dir}${f}`)
   const withVariants = (keys: string[]) => keys.flatMap((k) => [k, `${k}.br`, `${k}.gz`])
   const taken = storage.take()
   t.same(
     taken.filter((k) => !isSiteWide(k)),
-    withVariants([...areaFiles('commune/94028/'), ...areaFiles('departement/94/'), ...areaFiles(''), ...areaFiles('region/11/'), 'status.json']).sort(),
-    'the commune, its département, région, the country and status.json, each with its variants',
+    withVariants([
+      ...areaFiles('commune/94028/bureau/0002/'),
+      ...areaFiles('commune/94028/'),
+      ...areaFiles('departement/94/'),
+      ...areaFiles(''),
+      ...areaFiles('region/11/'),
+      'status.json',
+    ]).sort(),
+    'the station, its commune, département, région, the country and status.json, each with its variants',
   )
   t.ok(taken.includes('data/results.csv') && taken.includes('feed.xml'), 'the downloads follow the new result')
   t.notOk(taken.includes('data/corrections.json'), 'an unchanged download is not rewritten')
@@ -290,7 +303,7 @@ t.test('the same results give byte-identical files, whatever the cycles and the 
     return new Map([...tree].filter(([key]) => !key.startsWith('data/v/') || named.has(key.replace(/\.(gz|br)$/, ''))))
   }
   const [treeA, treeB, treeC] = await Promise.all([current(a.out), current(b.out), current(c.out)])
-  t.equal(treeA.size, (11 * 3 + 1 + SITE_WIDE_FILES) * 3, 'every file with its .gz and .br: the variants must match too')
+  t.equal(treeA.size, ALL_FILES * 3, 'every file with its .gz and .br: the variants must match too')
   t.same([...treeB.keys()], [...treeA.keys()])
   t.same([...treeC.keys()], [...treeA.keys()])
   for (const [key, bytes] of treeA) {
@@ -323,9 +336,10 @@ t.test('names are escaped in HTML', async (t) => {
   await produceDefinition(bus, hostile)
   await produceResults(bus, [smallStationResult(stationById('94028-0001'))])
   await publisher.publishNow()
-  for (const key of ['index.html', 'commune/94028/index.html', 'departement/94/index.html']) {
+  for (const key of ['index.html', 'index.en.html', 'commune/94028/index.html', 'departement/94/index.html', 'commune/94028/bureau/0001/index.html']) {
     const html = await readText(out, key)
-    t.notMatch(html, '<script', `${key}: no script element`)
+    t.notMatch(html, /<script>/, `${key}: no inline script element`)
+    t.equal(html.split('<script').length - 1, 1, `${key}: only the page's own refresh script`)
     t.notMatch(html, '<img', `${key}: no injected element`)
   }
   const commune = await readText(out, 'commune/94028/index.html')
@@ -358,7 +372,7 @@ t.test('unparseable and unknown messages are skipped, logged and counted', async
   t.match(metrics, 'publish_messages_total{outcome="skipped-unknown-contest"} 1')
   t.match(metrics, 'publish_messages_total{outcome="applied"} 1')
   t.match(metrics, /publish_cycle_duration_seconds_count 1/)
-  t.match(metrics, new RegExp(`publish_files_written_total ${11 * 3 + 1 + SITE_WIDE_FILES}\\b`))
+  t.match(metrics, new RegExp(`publish_files_written_total ${ALL_FILES}\\b`))
   t.match(metrics, /publish_snapshot 1/)
 })
 

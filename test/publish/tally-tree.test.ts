@@ -2,6 +2,7 @@ import t from 'tap'
 import type { ElectionDefinition } from '../../core/schemas.js'
 import { buildAreaDocument } from '../../publish/area-document.js'
 import { TallyTree } from '../../publish/tally-tree.js'
+import { legislativeElection, legislativeResult } from '../fixtures/legislative-election.js'
 import { cleanCounts, smallElection, smallStationResult } from '../fixtures/small-election.js'
 
 /** The small election with a second contest (a local referendum) held in Paris only. */
@@ -108,4 +109,30 @@ t.test('areas without any result are taken a few per cycle, upper levels first; 
   while (tree.dirtyCount > 0) taken += tree.takeDirty(1).length
   t.equal(taken, all, 'every area is written in the end, each once')
   t.same(tree.takeDirty(0), [], 'nothing left')
+})
+
+t.test('station and contest pages: all at first, then only what changed; all again after markAllDirty', async (t) => {
+  const def = legislativeElection()
+  const tree = new TallyTree(def)
+  const paris = tree.tree.nodes.get('commune:75056')
+  if (!paris) throw new Error('fixture')
+  const codes = () => tree.stationsToWrite(paris).map((s) => s.code)
+  const contests = () => tree.contestsToWrite().map((c) => c.id)
+  t.same(codes(), ['0101', '0102', '0201'], 'every station of the commune at first')
+  t.same(contests(), ['circ-75-01', 'circ-75-02', 'circ-94-01', 'circ-69-01'], 'every contest at first')
+  tree.stationsWritten(paris)
+  tree.contestsWritten(tree.contestsToWrite())
+  t.same([codes(), contests()], [[], []], 'nothing once written')
+
+  const station = def.stations.find((s) => s.id === '75056-0201')
+  if (!station) throw new Error('fixture')
+  tree.apply(legislativeResult(station, 3, '2027-06-11T18:30:00.000Z'))
+  t.same([codes(), contests()], [['0201'], ['circ-75-02']], 'the changed station and its contest only')
+  tree.stationsWritten(paris)
+  tree.contestsWritten(tree.contestsToWrite())
+
+  tree.markAllDirty()
+  t.same(codes(), ['0101', '0102', '0201'], 'every station again')
+  t.equal(contests().length, 4, 'every contest again')
+  t.equal(tree.takeDirty().length, tree.tree.nodes.size, 'every area again')
 })

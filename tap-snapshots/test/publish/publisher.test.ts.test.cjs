@@ -7,6 +7,7 @@
 'use strict'
 exports[`test/publish/publisher.test.ts > TAP > rendered national page and index.json (snapshot) > département 94 index.json 1`] = `
 {
+  "page": "area",
   "area": {
     "level": "departement",
     "code": "94",
@@ -61,6 +62,7 @@ exports[`test/publish/publisher.test.ts > TAP > rendered national page and index
       "id": "pres",
       "name": "Président de la République",
       "seats": 1,
+      "url": null,
       "stations": {
         "reported": 3,
         "total": 3
@@ -151,41 +153,44 @@ exports[`test/publish/publisher.test.ts > TAP > rendered national page and index
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Élection présidentielle 2027, 1er tour — France</title>
+<title>Élection présidentielle 2027, 1er tour — France entière</title>
+<link rel="stylesheet" href="./assets/site.css">
 <link rel="alternate" type="application/json" href="index.json">
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.4;margin:0 auto;max-width:64rem;padding:0 1rem 2rem;color:#1b1b1b;background:#fff}
-a{color:#0b4fa8}
-nav ol{list-style:none;padding:0;margin:1rem 0 0;display:flex;flex-wrap:wrap;gap:.25rem .5rem;font-size:.9rem}
-nav li+li::before{content:"›";margin-right:.5rem;color:#666}
-h1{font-size:1.6rem;margin:.5rem 0}
-h2{font-size:1.3rem;margin:2rem 0 .5rem}
-.meta{color:#444;margin:.25rem 0}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-table{border-collapse:collapse;margin:.5rem 0 1rem;min-width:18rem}
-caption{text-align:left;font-weight:600;padding:.25rem 0}
-th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
-th{text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-thead th{border-bottom:2px solid #999}
-.children{columns:16rem auto;padding-left:1.2rem}
-footer{margin-top:2rem;font-size:.9rem;color:#444}
-</style>
+<link rel="alternate" hreflang="en" href="index.en.html">
+<script src="./assets/live.js" defer></script>
 </head>
 <body>
+<header>
 <nav aria-label="Fil d’Ariane">
 <ol>
-<li aria-current="page">France</li>
+<li aria-current="page">France entière</li>
 </ol>
 </nav>
-<main>
+<p class="lang"><a href="index.en.html" hreflang="en" lang="en">English</a></p>
+</header>
+<p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
+<main id="live" data-snapshot="7">
 <h1>Élection présidentielle 2027, 1er tour — France entière</h1>
+<p class="summary">France entière : Alice MARTIN arrive en tête avec 35,22 % des suffrages exprimés devant Chloé LEROY (33,33 %) ; participation 70,85 % ; 7 bureaux sur 9 dépouillés (78,11 % des inscrits).</p>
 <p class="meta">7 bureaux sur 9 dépouillés (78,11 % des inscrits)</p>
-<p class="meta">Instantané n°&nbsp;7, mis à jour le <time datetime="2027-04-11T18:26:00.000Z">11 avril 2027 à 20:26:00</time> (heure de Paris).</p>
+<p class="meta"><time datetime="2027-04-11T18:26:00.000Z">Instantané n° 7, mis à jour le 11 avril 2027 à 20:26:00 (heure de Paris).</time></p>
 <section aria-labelledby="scrutin-pres">
 <h2 id="scrutin-pres">Président de la République</h2>
 
-<div class="scroll">
+
+<figure class="chart">
+<svg role="img" aria-labelledby="chart-pres-title chart-pres-desc" viewBox="0 0 320 90" width="320" height="90" xmlns="http://www.w3.org/2000/svg">
+<title id="chart-pres-title">Part des suffrages exprimés par candidat — Président de la République, France entière</title>
+<desc id="chart-pres-desc">Diagramme en barres ; les mêmes chiffres figurent dans le tableau « Voix par candidat ».</desc>
+<text x="0" y="11" font-size="11">Alice MARTIN — 35,22 %</text>
+<rect x="0" y="15" width="318" height="11" fill="#332288"/>
+<text x="0" y="41" font-size="11">Chloé LEROY — 33,33 %</text>
+<rect x="0" y="45" width="300.9" height="11" fill="#882255"/>
+<text x="0" y="71" font-size="11">Bruno DUBOIS — 31,45 %</text>
+<rect x="0" y="75" width="284" height="11" fill="#117733"/>
+</svg>
+</figure>
+<div class="scroll" tabindex="0">
 <table>
 <caption>Voix par candidat — Président de la République</caption>
 <thead>
@@ -198,7 +203,7 @@ footer{margin-top:2rem;font-size:.9rem;color:#444}
 </tbody>
 </table>
 </div>
-<div class="scroll">
+<div class="scroll" tabindex="0">
 <table>
 <caption>Participation — Président de la République</caption>
 <thead>
@@ -216,12 +221,12 @@ footer{margin-top:2rem;font-size:.9rem;color:#444}
 </section>
 <h2 id="zones">Régions</h2>
 <ul class="children">
-<li><a href="./region/11/">Île-de-France</a> <span class="meta">(6/6 bureaux)</span></li>
-<li><a href="./region/84/">Auvergne-Rhône-Alpes</a> <span class="meta">(1/3 bureaux)</span></li>
+<li><a href="./region/11/">Île-de-France</a> <span class="meta">(6 sur 6)</span></li>
+<li><a href="./region/84/">Auvergne-Rhône-Alpes</a> <span class="meta">(1 sur 3)</span></li>
 </ul>
 </main>
 <footer>
-<p>Données : <a href="index.json">index.json</a> · <a href="results.csv">results.csv</a></p>
+<p>Données : <a href="index.json">index.json</a> · <a href="results.csv">results.csv</a></p>
 </footer>
 </body>
 </html>

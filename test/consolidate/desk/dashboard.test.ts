@@ -55,8 +55,8 @@ t.test('completeness by département and overall, from the consolidated station 
   const page = await browser.get('/')
   t.equal(page.status, 200)
   t.match(page.text, '<h2>Élection présidentielle 2027, 1er tour</h2>')
-  t.match(page.text, /<caption>Élection présidentielle 2027, 1er tour : avancement par département<\/caption>/)
-  t.match(page.text, 'Situation au 11 avril 2027 à 21:00:00', 'the time of the figures, in Paris time')
+  t.match(page.text, /<caption>Élection présidentielle 2027, 1er tour : avancement par département \(cliquer un département pour ses communes\)<\/caption>/)
+  t.match(page.text, 'Situation au <span data-live="as-of">11 avril 2027 à 21:00:00</span>', 'the time of the figures, in Paris time')
 
   const table = `departements-${def.election.id}`
   t.same(dashboardRow(page.text, table, '75'), {
@@ -107,5 +107,5 @@ t.test('completeness by département and overall, from the consolidated station 
     'registered-covered': pct('29,63'),
   })
   const order = [...page.text.matchAll(/<tr data-area="([^"]+)">/g)].map((m) => m[1])
-  t.same(order, ['all', '69', '75', '94'], 'overall first, then départements by code')
+  t.same(order, ['all', '11', '84', '69', '75', '94'], 'overall first, then régions, then départements, each by code')
 })

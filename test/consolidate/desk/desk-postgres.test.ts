@@ -98,6 +98,23 @@ t.test('the desk on PostgreSQL as its own role, with sessions and lockouts in Re
   const lockouts = await browser.get('/lockouts')
   t.equal(lockouts.status, 200, 'the desk role reads pin_lockouts')
   t.match(lockoutRows(lockouts.text, 'lockouts-in-force'), [{ locked: 'code 41234567', caller: '+33611111111' }])
+  // The lists read stations (contacts included), areas and findings as the desk role.
+  const chase = await browser.get('/chase')
+  t.equal(chase.status, 200, 'the desk role reads the chase list')
+  t.match(chase.text, '<strong>7</strong> bureau(x) sans aucune remontée')
+  t.equal((await browser.get('/review')).status, 200, 'and the review queue')
+  t.equal((await browser.get(`/areas/${def.election.id}/75`)).status, 200, 'and a département’s communes')
+  // The live feed's change marks (returns, outbox, audit_log, elections) are readable too.
+  const stream = await fetch(new URL('/events', desk.baseUrl), { headers: { cookie: `desk_session=${browser.session ?? ''}` } })
+  const reader = stream.body?.getReader()
+  let streamed = ''
+  while (reader && !streamed.includes('event: figures')) {
+    const chunk = await reader.read()
+    if (chunk.done) break
+    streamed += new TextDecoder().decode(chunk.value)
+  }
+  await reader?.cancel()
+  t.match(streamed, `"overall-${def.election.id}|all|reported":"2"`, 'the live figures stream as the desk role')
 
   // Her login cleared her earlier failure: five more lock her username.
   for (let i = 0; i < 5; i++) await desk.client().login('alice', `wrong ${i}`)

@@ -41,7 +41,7 @@ t.test('the lockouts page lists the locks in force, then the expired ones, for e
   const page = await operator.get('/lockouts')
   t.equal(page.status, 200)
   t.match(page.text, '<caption>En cours (2)</caption>')
-  t.match(decodeEntities(page.text), '<li><a href="/">Tableau de bord</a></li><li><a href="/lockouts" aria-current="page">Blocages PIN</a></li>', 'the navigation marks the page')
+  t.match(decodeEntities(page.text), '<li><a href="/">Tableau de bord</a></li><li><a href="/chase">À relancer</a></li><li><a href="/review">À examiner</a></li><li><a href="/lockouts" aria-current="page">Blocages PIN</a></li>', 'the navigation marks the page')
 
   t.same(lockoutRows(page.text, 'lockouts-in-force'), [
     {

@@ -10,7 +10,7 @@ import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
 
 /** Text formats; images, fonts and archives are already compressed. */
-const COMPRESSIBLE_EXTENSIONS = ['.html', '.json', '.csv', '.svg', '.xml', '.txt']
+const COMPRESSIBLE_EXTENSIONS = ['.html', '.json', '.csv', '.svg', '.xml', '.txt', '.css', '.js']
 
 // Level 6, not 9: on the 2017 pages it gives the same size (29.7 % vs 29.6 % of the plain bytes)
 // for about 40 % of the CPU, measured while choosing it.

@@ -1,0 +1,134 @@
+// Builds the static finder under `finder/` of the output storage: pages, JSON shards, the two
+// browser modules and the stylesheet, each text file with its .gz and .br variants (written first, as the publisher
+// does, so a reader who sees a file can get its variants).
+import { readFileSync } from 'node:fs'
+import type { Storage, StoredObjectMeta } from '../infra/storage/storage.js'
+import { createCompressor } from '../infra/storage/compressed-variants.js'
+import { communeShardPath, DATA_DIR } from './browser/finder-lookup.js'
+import { assembleFinder, type FinderInputs, type FinderModel } from './finder-model.js'
+import { renderCommune, renderDepartement, renderHome, renderStation, renderStreets } from './finder-pages.js'
+import { communesWithoutPostcode, geoTiles, nameShards, postcodeShards, shardCommune } from './finder-shards.js'
+
+export const FINDER_PREFIX = 'finder/'
+/** As nginx serves /finder/ (ops/nginx/nginx.conf): the finder changes only when it is rebuilt. */
+export const FINDER_CACHE_CONTROL = 'public, max-age=300'
+/** A shard must load fast on a phone: at most this many bytes once gzipped. */
+export const MAX_SHARD_GZIP_BYTES = 100 * 1024
+const BROWSER_FILES = ['finder-lookup.js', 'finder-page.js', 'finder.css'] as const
+const WRITES_IN_FLIGHT = 16
+
+const META = {
+  html: { contentType: 'text/html; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
+  json: { contentType: 'application/json; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
+  js: { contentType: 'text/javascript; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
+  css: { contentType: 'text/css; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
+} satisfies Record<string, StoredObjectMeta>
+
+export interface FinderBuildSummary {
+  stations: number
+  communes: number
+  stationsWithPlace: number
+  stationsWithArea: number
+  communesWithAddresses: number
+  files: number
+  bytes: number
+  gzipBytes: number
+  shards: number
+  largestShard: { key: string; gzipBytes: number }
+  /** Shards above MAX_SHARD_GZIP_BYTES (should be none). */
+  oversizedShards: string[]
+  unmatched: string[]
+}
+
+export interface FinderBuildOptions {
+  storage: Storage
+  onProgress?: (done: number, total: number) => void
+}
+
+interface PendingFile {
+  key: string
+  body: () => string
+  meta: StoredObjectMeta
+  shard: boolean
+}
+
+export async function buildFinder(inputs: FinderInputs, options: FinderBuildOptions): Promise<FinderBuildSummary> {
+  const model = assembleFinder(inputs)
+  const files = plannedFiles(model)
+  const compressor = createCompressor()
+  const summary: FinderBuildSummary = {
+    stations: 0,
+    communes: 0,
+    stationsWithPlace: 0,
+    stationsWithArea: 0,
+    communesWithAddresses: 0,
+    files: 0,
+    bytes: 0,
+    gzipBytes: 0,
+    shards: 0,
+    largestShard: { key: '', gzipBytes: 0 },
+    oversizedShards: [],
+    unmatched: model.unmatched,
+  }
+  for (const c of model.communes.values()) {
+    if (c.stations.length === 0) continue
+    summary.communes++
+    summary.stations += c.stations.length
+    summary.stationsWithPlace += c.stations.filter((s) => s.place !== undefined).length
+    summary.stationsWithArea += c.stations.filter((s) => s.area !== undefined).length
+    if (c.hasAddresses) summary.communesWithAddresses++
+  }
+  let done = 0
+  const writeOne = async (file: PendingFile) => {
+    const body = Buffer.from(file.body())
+    const variants = await compressor.variants(body)
+    await Promise.all(variants.map((v) => options.storage.put(`${FINDER_PREFIX}${file.key}${v.suffix}`, v.body, { ...file.meta, contentEncoding: v.encoding })))
+    await options.storage.put(`${FINDER_PREFIX}${file.key}`, body, file.meta)
+    const gz = variants.find((v) => v.encoding === 'gzip')?.body.length ?? body.length
+    summary.files++
+    summary.bytes += body.length
+    summary.gzipBytes += gz
+    if (file.shard) {
+      summary.shards++
+      if (gz > summary.largestShard.gzipBytes) summary.largestShard = { key: `${FINDER_PREFIX}${file.key}`, gzipBytes: gz }
+      if (gz > MAX_SHARD_GZIP_BYTES) summary.oversizedShards.push(`${FINDER_PREFIX}${file.key}`)
+    }
+    options.onProgress?.(++done, files.length)
+  }
+  // A bounded window: compression and writes overlap without holding every file in memory.
+  let next = 0
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++] as PendingFile
+      await writeOne(file)
+    }
+  }
+  await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, worker))
+  return summary
+}
+
+/** Every file of the finder, rendered lazily when written, the home page last. */
+function plannedFiles(model: FinderModel): PendingFile[] {
+  const files: PendingFile[] = []
+  const json = (key: string, value: () => unknown): PendingFile => ({ key, body: () => `${JSON.stringify(value())}\n`, meta: META.json, shard: true })
+  const html = (key: string, body: () => string): PendingFile => ({ key, body, meta: META.html, shard: false })
+
+  for (const [postcode, shard] of postcodeShards(model)) files.push(json(`${DATA_DIR}/cp/${postcode}.json`, () => shard))
+  for (const [id, shard] of nameShards(model)) files.push(json(`${DATA_DIR}/noms/${id}.json`, () => shard))
+  for (const [id, tile] of geoTiles(model)) files.push(json(`${DATA_DIR}/geo/${id}.json`, () => tile))
+  for (const c of communesWithoutPostcode(model)) files.push(json(communeShardPath(c.code), () => ({ commune: shardCommune(c) })))
+  for (const dep of model.departements) {
+    for (const c of dep.communes) {
+      for (const s of c.stations) files.push(html(`bureau/${s.station.id}/index.html`, () => renderStation(s, c, dep.name)))
+      if (c.hasAddresses && c.stations.length > 1) files.push(html(`commune/${c.code}/rues/index.html`, () => renderStreets(c, dep.name)))
+      files.push(html(`commune/${c.code}/index.html`, () => renderCommune(c, dep.name)))
+    }
+    files.push(html(`departement/${dep.code}/index.html`, () => renderDepartement(dep)))
+  }
+  for (const name of BROWSER_FILES) {
+    const meta = name.endsWith('.css') ? META.css : META.js
+    files.push({ key: name, body: () => readFileSync(new URL(`./browser/${name}`, import.meta.url), 'utf8'), meta, shard: false })
+  }
+  files.push(html('index.html', () => renderHome(model.departements)))
+  return files
+}
