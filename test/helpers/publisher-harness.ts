@@ -1,6 +1,7 @@
 // Shared set-up of the publisher tests: a real embedded bus in a temporary folder, the definition
 // and results produced on `[results]` as consolidation would, and a storage that remembers what
 // each cycle wrote.
+import { writeFileSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import type { Test } from 'tap'
@@ -11,6 +12,7 @@ import { openEmbeddedBus } from '../../infra/bus/embedded-bus.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry, type Registry } from '../../infra/metrics.js'
 import { createFsStorage } from '../../infra/storage/fs-storage.js'
+import { loadDepartementMap, type DepartementMap } from '../../publish/departement-map.js'
 import type { Storage } from '../../infra/storage/storage.js'
 import { buildPublisher, type Publisher } from '../../publish/publisher.js'
 
@@ -109,4 +111,16 @@ export async function readTree(dir: string): Promise<Map<string, Buffer>> {
     files.set(relative(dir, full), await readFile(full))
   }
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+}
+
+/** Four squares standing for Paris, Val-de-Marne, Rhône and Guadeloupe (an overseas inset). */
+export function squaresMap(dir: string): DepartementMap {
+  const square = (code: string, lon: number, lat: number) => ({
+    type: 'Feature',
+    properties: { code, nom: code },
+    geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon, lat + 1], [lon + 1, lat + 1], [lon + 1, lat], [lon, lat]]] },
+  })
+  const file = join(dir, 'squares.geojson')
+  writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [square('75', 2, 48.5), square('94', 3, 48.5), square('69', 4.5, 45.5), square('971', -61.5, 16)] }))
+  return loadDepartementMap([file])
 }

@@ -7,6 +7,7 @@
 'use strict'
 exports[`test/publish/embargo.test.ts > TAP > 1 ms before the polls close: names and the time results appear, no figure anywhere > commune index.json under embargo 1`] = `
 {
+  "page": "area",
   "area": {
     "level": "commune",
     "code": "75056",
@@ -79,8 +80,9 @@ exports[`test/publish/embargo.test.ts > TAP > 1 ms before the polls close: names
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Élection présidentielle 2027, 1er tour — France</title>
+<title>Élection présidentielle 2027, 1er tour — France entière</title>
 <link rel="alternate" type="application/json" href="index.json">
+<link rel="alternate" hreflang="en" href="index.en.html">
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.4;margin:0 auto;max-width:64rem;padding:0 1rem 2rem;color:#1b1b1b;background:#fff}
 a{color:#0b4fa8}
@@ -95,13 +97,13 @@ h2{font-size:1.3rem;margin:2rem 0 .5rem}
 <body>
 <nav aria-label="Fil d’Ariane">
 <ol>
-<li aria-current="page">France</li>
+<li aria-current="page">France entière</li>
 </ol>
 </nav>
 <main>
-<h1>Élection présidentielle 2027, 1er tour — France</h1>
+<h1>Élection présidentielle 2027, 1er tour — France entière</h1>
 <p class="notice">Les résultats seront publiés à partir du <time datetime="2026-04-12T18:00:00.000Z">dimanche 12 avril 2026 à 20:00</time> (heure de Paris), à la fermeture des derniers bureaux de vote.</p>
-<p lang="en">Results will be published from <time datetime="2026-04-12T18:00:00.000Z">Sunday, 12 April 2026 at 20:00</time> (Paris time), when the last polling stations close.</p>
+<p><a href="index.en.html" hreflang="en" lang="en">English</a></p>
 <h2>Candidats</h2>
 <ul>
 <li>Alice MARTIN (Parti de l’Avenir)</li>
