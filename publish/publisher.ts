@@ -168,7 +168,8 @@ export function buildPublisher(deps: PublisherDeps) {
     // A standby keeps the dirty set: when it takes over, it renders everything changed since.
     const dirty = active ? (tallies?.takeDirty(maxWithoutResults) ?? []) : []
     if (dirty.length > 0) downloadsPending = true
-    const downloads = active && downloadsPending && (force || lifted || now.getTime() - downloadsWrittenAtMs >= downloadsIntervalMs)
+    // Not before the definition is read: a cycle with nothing to write must not start the pace's clock.
+    const downloads = tallies !== undefined && active && downloadsPending && (force || lifted || now.getTime() - downloadsWrittenAtMs >= downloadsIntervalMs)
     const written = tallies && (dirty.length > 0 || downloads) ? await render(tallies, dirty, { embargoed, downloads, rewriteAll, progress }) : NOTHING_WRITTEN
     if (downloads) {
       downloadsPending = false
