@@ -7,8 +7,10 @@
 //
 // warm: requests every page of the site through Varnish (VARNISH_URL, or --target) before the
 // night, so the first readers at 20:00 hit a warm cache. The list of pages comes from the site
-// itself: the sitemaps (every area page and the corrections page), each area's index.json and
-// results.csv, status.json, feed.xml and the downloads named in data/index.json.
+// itself: the sitemaps (every area, station and contest page in French and English, and the
+// corrections page), each page's index.json and results.csv, the style sheet and script (and
+// the map when the national page uses one),
+// status.json, feed.xml and the downloads named in data/index.json.
 import { performance } from 'node:perf_hooks'
 import type { Config } from '../infra/config.js'
 import type { Logger } from '../infra/logging.js'
@@ -17,6 +19,7 @@ import { openBus, openCache, openStorage, Resources } from './adapters.js'
 import { createProgress } from './progress.js'
 import { newPublisher } from './service-builders.js'
 import { NoElectionError } from '../publish/publisher.js'
+import { MAP_ASSET_KEY, SITE_ASSET_KEYS } from '../publish/site-assets.js'
 
 export async function runPublishRebuild(config: Config, logger: Logger): Promise<number> {
   const resources = new Resources(logger)
@@ -112,16 +115,19 @@ async function fetchStatus(url: string): Promise<string> {
  * sitemaps' own URLs say where that root is.
  */
 async function pagesOf(target: string): Promise<string[]> {
-  const paths = new Set(['/', '/index.json', '/results.csv', '/status.json', '/feed.xml', '/sitemap.xml', '/data/index.json'])
+  const paths = new Set(['/', '/index.json', '/results.csv', '/status.json', '/feed.xml', '/sitemap.xml', '/data/index.json', ...SITE_ASSET_KEYS.map((key) => `/${key}`)])
   for (const sitemap of locsOf(await fetchText(`${target}/sitemap.xml`))) {
     const root = new URL(sitemap).pathname.replace(/sitemaps\/[^/]+$/, '')
     const fromRoot = (url: string) => `/${new URL(url).pathname.slice(root.length)}`
     for (const page of locsOf(await fetchText(`${target}${fromRoot(sitemap)}`))) {
       const path = fromRoot(page)
       paths.add(path)
-      if (path !== '/corrections/') for (const sibling of ['index.json', 'results.csv']) paths.add(`${path}${sibling}`)
+      // A page's folder (its French page) brings its data; its English page is listed on its own.
+      if (path.endsWith('/') && path !== '/corrections/') for (const sibling of ['index.json', 'results.csv']) paths.add(`${path}${sibling}`)
     }
   }
+  // The map is an asset only when one is configured: the national page says whether it uses it.
+  if ((await fetchText(`${target}/`)).includes(MAP_ASSET_KEY)) paths.add(`/${MAP_ASSET_KEY}`)
   const manifest = JSON.parse(await fetchText(`${target}/data/index.json`)) as { files?: { url?: string; versionedUrl?: string }[] }
   for (const f of manifest.files ?? []) for (const u of [f.url, f.versionedUrl]) if (u) paths.add(u)
   return [...paths]

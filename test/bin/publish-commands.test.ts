@@ -11,7 +11,7 @@ import { openEmbeddedBus } from '../../infra/bus/embedded-bus.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 import { buildSiteServer } from '../../publish/site-server.js'
 import { smallElection, smallStationResult } from '../fixtures/small-election.js'
-import { produceDefinition, produceResults, readJson } from '../helpers/publisher-harness.js'
+import { produceDefinition, produceResults, readJson, SITE_WIDE_FILES, squaresMap } from '../helpers/publisher-harness.js'
 import { runElections } from '../helpers/run-elections.js'
 
 const def = smallElection()
@@ -26,21 +26,29 @@ async function dataDirWithResults(dir: string, withDefinition = true): Promise<s
   return dataDir
 }
 
+/** A map of four squares, so the output has the map asset whether ../shared/data is there or not. */
+const withMap = (dir: string) => {
+  squaresMap(dir)
+  return join(dir, 'squares.geojson')
+}
+/** 11 area and 9 station pages (json, html in two languages, csv), two assets, the map, status.json and the downloads. */
+const ALL_FILES = 20 * 4 + 2 + 1 + 1 + SITE_WIDE_FILES
+
 t.test('publish rebuild writes every file, even over an identical output, and says so', async (t) => {
   const dir = t.testdir()
-  const env = { DATA_DIR: await dataDirWithResults(dir), OUTPUT_DIR: join(dir, 'out'), PUBLIC_SITE_URL: 'https://resultats.example.fr' }
+  const env = { DATA_DIR: await dataDirWithResults(dir), OUTPUT_DIR: join(dir, 'out'), PUBLIC_SITE_URL: 'https://resultats.example.fr', PUBLISH_MAP_GEOJSON: withMap(dir) }
   const first = await runElections(['publish', 'rebuild'], env)
   t.equal(first.code, 0, first.stderr)
   t.match(first.stdout, /rebuilt .*out in \d+\.\d s/)
   t.match(first.stdout, /areas {6}11\n/)
-  t.match(first.stdout, /files {6}44 \(\+ 88 \.gz\/\.br variants\)/)
+  t.match(first.stdout, new RegExp(`files {6}${ALL_FILES} \\(\\+ ${ALL_FILES * 2} \\.gz/\\.br variants\\)`))
   t.match(first.stdout, /snapshot {3}6\n/)
   t.match(first.stderr, /rebuild \(areas\): 11\/11/, 'progress on stderr (a line per tenth when not a terminal)')
   t.match(await readJson(env.OUTPUT_DIR, 'status.json'), { snapshot: 6, stations: { reported: 6, total: 9 } })
 
   const again = await runElections(['publish', 'rebuild'], env)
   t.equal(again.code, 0, again.stderr)
-  t.match(again.stdout, /files {6}44 /, 'a rebuild trusts no digest: every file is written again')
+  t.match(again.stdout, new RegExp(`files {6}${ALL_FILES} `), 'a rebuild trusts no digest: every file is written again')
 })
 
 t.test('publish rebuild without an election on [results] says what to do', async (t) => {
@@ -53,7 +61,7 @@ t.test('publish rebuild without an election on [results] says what to do', async
 
 t.test('publish warm requests every page through the target and sums up the status codes', async (t) => {
   const dir = t.testdir()
-  const env = { DATA_DIR: await dataDirWithResults(dir), OUTPUT_DIR: join(dir, 'out'), PUBLIC_SITE_URL: 'https://resultats.example.fr' }
+  const env = { DATA_DIR: await dataDirWithResults(dir), OUTPUT_DIR: join(dir, 'out'), PUBLIC_SITE_URL: 'https://resultats.example.fr', PUBLISH_MAP_GEOJSON: withMap(dir) }
   t.equal((await runElections(['publish', 'rebuild'], env)).code, 0)
 
   const seen: string[] = []
@@ -66,10 +74,13 @@ t.test('publish warm requests every page through the target and sums up the stat
 
   const warm = await runElections(['publish', 'warm', '--target', target, '--concurrency', '4'], env)
   t.equal(warm.code, 0, warm.stderr)
-  // 11 areas × 3 files, corrections/, status.json, feed.xml, sitemap.xml, data/index.json and its 5 files.
-  const expected = 11 * 3 + 1 + 4 + 5
+  // 11 area and 9 station pages × (folder, index.json, results.csv, index.en.html), corrections/,
+  // status.json, feed.xml, sitemap.xml, data/index.json and its 5 files, the two assets and the map.
+  const expected = 20 * 4 + 1 + 4 + 5 + 2 + 1
   t.match(warm.stdout, new RegExp(`warmed ${expected} URLs through ${target} in \\d+\\.\\d s \\(4 at a time\\)\\n  200 +${expected}\\n`))
-  for (const path of ['/', '/commune/94028/', '/commune/94028/results.csv', '/departement/69/index.json', '/corrections/', '/data/results-nist.json']) {
+  const pages = ['/', '/commune/94028/', '/commune/94028/results.csv', '/departement/69/index.json', '/corrections/', '/data/results-nist.json']
+  const stationAndEnglish = ['/commune/94028/bureau/0001/', '/commune/94028/bureau/0001/index.json', '/commune/94028/bureau/0001/index.en.html', '/index.en.html', '/departement/69/index.en.html']
+  for (const path of [...pages, ...stationAndEnglish, '/assets/site.css', '/assets/live.js', '/assets/departements.svg']) {
     t.ok(seen.includes(path), `${path} requested`)
   }
   t.ok(seen.some((p) => p.startsWith('/data/v/')), 'the content-addressed copies too')

@@ -301,9 +301,11 @@ t.test('feed.xml and the sitemaps are well-formed XML, with absolute URLs', asyn
   t.same(index.locs, [`${SITE}sitemaps/areas-1.xml`])
   const urls = await parse(sitemap)
   t.notOk(urls.error)
-  t.equal(urls.locs.length, 11 + 1, 'every area page and the corrections page')
+  t.equal(urls.locs.length, (11 + 9) * 2 + 1, 'every area and station page, in French and English, and the corrections page')
   t.ok(urls.locs.every((u) => u.startsWith(SITE)), 'absolute URLs')
-  t.ok(urls.locs.includes(`${SITE}departement/94/`))
+  for (const page of ['departement/94/', 'departement/94/index.en.html', 'commune/94028/bureau/0001/', 'commune/94028/bureau/0001/index.en.html']) {
+    t.ok(urls.locs.includes(`${SITE}${page}`), `${page} listed`)
+  }
 })
 
 t.test('the feed keeps the most recent entries only', async (t) => {
@@ -355,4 +357,9 @@ t.test('several contests: a row per contest a station votes in, a district per p
   t.same(district?.ComposingGpUnitIds, paris.map((id) => `gp-station-${id}`))
   t.match(report.Election[0]?.Contest[1], { ElectoralDistrictId: 'gp-contest-leg-7501', SubUnitsReported: 1, TotalSubUnits: 3 })
   t.match(report.Election[0]?.Contest[0], { ElectoralDistrictId: 'gp-country-FR', SubUnitsReported: 1, TotalSubUnits: 9 })
+
+  const sitemap = storage.objects.get('sitemaps/areas-1.xml')?.body.toString('utf8') ?? ''
+  for (const contest of ['pres', 'leg-7501']) {
+    for (const page of [`contest/${contest}/`, `contest/${contest}/index.en.html`]) t.match(sitemap, `<loc>${SITE}${page}</loc>`, `the sitemap lists ${page}`)
+  }
 })
