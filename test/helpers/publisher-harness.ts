@@ -124,3 +124,14 @@ export function squaresMap(dir: string): DepartementMap {
   writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [square('75', 2, 48.5), square('94', 3, 48.5), square('69', 4.5, 45.5), square('971', -61.5, 16)] }))
   return loadDepartementMap([file])
 }
+
+/**
+ * The output as a function of the results: every live file, and only the content-addressed copies
+ * of downloads the manifest names (earlier copies are history: they depend on the cycles run).
+ */
+export async function readCurrentTree(out: string): Promise<Map<string, Buffer>> {
+  const tree = await readTree(out)
+  const manifest = JSON.parse(tree.get('data/index.json')?.toString() ?? '{}') as { files?: { versionedUrl?: string }[] }
+  const named = new Set((manifest.files ?? []).flatMap((f) => (f.versionedUrl ? [f.versionedUrl.slice(1)] : [])))
+  return new Map([...tree].filter(([key]) => !key.startsWith('data/v/') || named.has(key.replace(/\.(gz|br)$/, ''))))
+}

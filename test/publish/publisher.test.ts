@@ -9,7 +9,7 @@ import { createMetricsRegistry } from '../../infra/metrics.js'
 import { createFsStorage } from '../../infra/storage/fs-storage.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { cleanCounts, smallElection, smallStationResult, SMALL_CANDIDATE_IDS } from '../fixtures/small-election.js'
-import { isSiteWide, openTestBus, produceDefinition, produceResults, readJson, readText, readTree, SITE_WIDE_FILES, startPublisher } from '../helpers/publisher-harness.js'
+import { isSiteWide, openTestBus, produceDefinition, produceResults, readJson, readCurrentTree, readText, SITE_WIDE_FILES, startPublisher } from '../helpers/publisher-harness.js'
 import { failingOnce } from '../helpers/recording-outputs.js'
 
 const def = smallElection()
@@ -294,15 +294,7 @@ t.test('the same results give byte-identical files, whatever the cycles and the 
   await produceDefinition(busC, def)
   await c.publisher.publishNow()
 
-  // Content-addressed copies of earlier downloads are history, not a function of the results:
-  // compare every live file, and the copies the manifest names.
-  const current = async (out: string) => {
-    const tree = await readTree(out)
-    const manifest = JSON.parse(tree.get('data/index.json')?.toString() ?? '{}') as { files: { versionedUrl?: string }[] }
-    const named = new Set(manifest.files.flatMap((f) => (f.versionedUrl ? [f.versionedUrl.slice(1)] : [])))
-    return new Map([...tree].filter(([key]) => !key.startsWith('data/v/') || named.has(key.replace(/\.(gz|br)$/, ''))))
-  }
-  const [treeA, treeB, treeC] = await Promise.all([current(a.out), current(b.out), current(c.out)])
+  const [treeA, treeB, treeC] = await Promise.all([readCurrentTree(a.out), readCurrentTree(b.out), readCurrentTree(c.out)])
   t.equal(treeA.size, ALL_FILES * 3, 'every file with its .gz and .br: the variants must match too')
   t.same([...treeB.keys()], [...treeA.keys()])
   t.same([...treeC.keys()], [...treeA.keys()])
