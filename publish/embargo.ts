@@ -2,13 +2,16 @@
 // keeps accumulating (overseas départements vote and count a day early), but every file a cycle
 // writes is its embargoed form, which holds only what is public before the polls close:
 //
-// - names: the election, the areas and their links, the contests and their candidates;
-// - the instant results will appear, in UTC (JSON) and in Paris time (pages).
+// - names: the election, the areas and their links, the polling stations (code, name, address),
+//   the contests and their candidates;
+// - the instant results will appear, in UTC (JSON) and in Paris time (pages, French and English).
 //
-// Not even "N of M stations reported", a snapshot number or an update time: each tells how far
-// the count has gone (and so, with the stations' sizes, where). Station totals and registered
-// voters are reference data, but they are left out too so the rule stays simple to check: an
-// embargoed file carries no number but the dates above (and the NIST report's fixed sequence).
+// Every page kind (area, station, contest) and language gets the same rule: its embargoed document
+// is derived from its full one by keeping only the above. Not even "N of M stations reported", a
+// snapshot number or an update time: each tells how far the count has gone (and so, with the
+// stations' sizes, where). Station totals and registered voters are reference data, but they are
+// left out too so the rule stays simple to check: an embargoed file carries no number but codes,
+// addresses, the dates above (and the NIST report's fixed sequence).
 import type { ElectionDefinition } from '../core/schemas.js'
 import type { AreaDocument, AreaLink } from './area-document.js'
 import { HTML_FILE, LABELS, type PageLang } from './page-labels.js'
