@@ -15,6 +15,7 @@ import { auditVerify, userAdd, userDisable } from './users.js'
 import { withAdminDb } from './desk-admin.js'
 import { runCredentialsIssue, runClientToken, sheetChannelsProblem } from './credentials-command.js'
 import { runPhone } from './phone.js'
+import { runPublishRebuild, runPublishWarm, WarmError } from './publish-commands.js'
 import { runKafkaAcls } from './kafka-acls.js'
 import { runFinderBuild } from './finder-build.js'
 import { FinderInputError } from '../polling-finder/inputs/text-table.js'
@@ -48,6 +49,11 @@ commands:
                                    (default http://127.0.0.1:PORT_INGEST/v1/phone/voice); --script
                                    plays keys, "timeout" and "hangup" from FILE and prints the call
   ingest | consolidate | publish   run one service alone (distributed mode: needs KAFKA_BROKERS)
+  publish rebuild                  write every file of the results site from [results] (progress
+                                   bar), purge them, exit; exits 75 while another publisher is active
+  publish warm [--target URL] [--concurrency N]
+                                   request every page of the site through Varnish (default the first
+                                   VARNISH_URL), N at a time (default 8); prints the status codes
   desk                             the results desk alone on PORT_DESK (needs DESK_DATABASE_URL)
   user add NAME --role R [--name N]  add a desk user (operator, supervisor, admin); password on stdin
   user disable NAME                disable a desk user
@@ -62,6 +68,24 @@ environment: see README.md (ports, DATA_DIR, OUTPUT_DIR, KAFKA_BROKERS, DATABASE
 S3_BUCKET, S3_ENDPOINT, VARNISH_URL, INGEST_API_TOKENS, LOG_LEVEL, …)`
 
 class UsageError extends Error {}
+
+function runOneService(service: 'ingest' | 'consolidate' | 'publish' | 'desk', args: string[]): Promise<number> {
+  parseArgs({ args, strict: true, options: {} })
+  const config = loadConfig()
+  return runService(service, config, createLogger(config.logLevel))
+}
+
+function runPublishCommand(sub: 'rebuild' | 'warm', args: string[]): Promise<number> {
+  const config = loadConfig()
+  if (sub === 'rebuild') {
+    parseArgs({ args, strict: true, options: {} })
+    return runPublishRebuild(config, createLogger(config.logLevel))
+  }
+  const { values } = parseArgs({ args, strict: true, options: { target: { type: 'string' }, concurrency: { type: 'string', default: '8' } } })
+  const concurrency = Number(values.concurrency)
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency is a whole number of requests at a time, 1 to 256')
+  return runPublishWarm(config, { target: values.target, concurrency })
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -126,6 +150,9 @@ async function main(argv: string[]): Promise<number> {
       const config = loadConfig()
       return runElectionLoad(config, createLogger(config.logLevel), file)
     }
+    case 'publish':
+      if (rest[0] === 'rebuild' || rest[0] === 'warm') return runPublishCommand(rest[0], rest.slice(1))
+      return runOneService(command, rest)
     case 'finder': {
       const [sub, ...args] = rest
       if (sub !== 'build') throw new UsageError('finder takes a sub-command: build')
@@ -154,12 +181,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'ingest':
     case 'consolidate':
-    case 'publish':
-    case 'desk': {
-      parseArgs({ args: rest, strict: true, options: {} })
-      const config = loadConfig()
-      return runService(command, config, createLogger(config.logLevel))
-    }
+    case 'desk':
+      return runOneService(command, rest)
     case 'db': {
       const [sub, ...args] = rest
       const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} })
@@ -279,7 +302,7 @@ try {
   } else if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`elections: ${(err as Error).message}\n\n${USAGE}\n`)
     process.exitCode = 64 // EX_USAGE
-  } else if (err instanceof ServiceUnavailableError || err instanceof DbConnectionError) {
+  } else if (err instanceof ServiceUnavailableError || err instanceof DbConnectionError || err instanceof WarmError) {
     process.stderr.write(`elections: ${err.message}\n`)
     process.exitCode = 69 // EX_UNAVAILABLE
   } else if (err instanceof ResultsFileError || err instanceof FinderInputError || isFileError(err)) {

@@ -55,6 +55,7 @@ export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cach
     logger: logger.child({ service: 'publish' }),
     metrics: r.metrics,
     intervalMs: config.publishIntervalMs,
+    siteUrl: config.publicSiteUrl ?? `http://${config.host}:${config.ports.site}`,
   })
 }
 

@@ -123,6 +123,8 @@ export const EnvSchema = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'folders ending with /, e.g. "2027/"').default(''),
   VARNISH_URL: urlList.optional(),
+  /** The results site's public address, for the absolute URLs of feed.xml and the sitemaps. */
+  PUBLIC_SITE_URL: serviceUrl(['http:', 'https:']).optional(),
   DESK_SECURE_COOKIES: z.enum(['true', 'false']).default('true'),
   INGEST_RATE_PER_CLIENT: z.coerce.number().int().min(1).default(50),
   INGEST_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
@@ -175,6 +177,8 @@ export interface Config {
   redis: { url: string; keyPrefix: string } | undefined
   s3: { bucket: string; endpoint: string | undefined; region: string; prefix: string } | undefined
   varnishUrls: string[] | undefined
+  /** PUBLIC_SITE_URL; undefined: the built-in site server's address (http://HOST:PORT_SITE). */
+  publicSiteUrl: string | undefined
   /** Secure cookies and HSTS on the desk: keep true unless the desk is reached over plain HTTP on a LAN. */
   deskSecureCookies: boolean
   /** The phone webhook: the secret its signatures are checked with (unchecked when unset) and the public URL it is signed for. */
@@ -262,6 +266,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       redis: e.REDIS_URL === undefined ? undefined : { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
       s3: e.S3_BUCKET === undefined ? undefined : { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, prefix: e.S3_PREFIX },
       varnishUrls: e.VARNISH_URL,
+      publicSiteUrl: e.PUBLIC_SITE_URL,
       deskSecureCookies: e.DESK_SECURE_COOKIES === 'true',
       phone: { webhookSecret: e.PHONE_WEBHOOK_SECRET, publicUrl: e.PHONE_PUBLIC_URL },
       scanMaxBytes: e.SCAN_MAX_BYTES,

@@ -7,9 +7,14 @@ import type { AreaTally, TallyTree } from './tally-tree.js'
 
 const FIXED_COLUMNS = ['level', 'code', 'name', 'contest', 'stations_reported', 'stations_total', 'registered', 'voters', 'blank', 'invalid', 'valid']
 
+/** The header row alone: results.csv of an area under embargo. */
+export function renderAreaCsvHeader(tally: AreaTally): string {
+  return csvLine([...FIXED_COLUMNS, ...candidateColumns(tally.contests.map((ct) => ct.contest))])
+}
+
 export function renderAreaCsv(tallies: TallyTree, tally: AreaTally): string {
   const candidateIds = candidateColumns(tally.contests.map((ct) => ct.contest))
-  const lines = [csvLine([...FIXED_COLUMNS, ...candidateIds])]
+  const lines = [renderAreaCsvHeader(tally)]
   const figures = (counts: Counts | undefined) => figureFields(counts, candidateIds)
   if (tally.node.area.level === 'commune') {
     for (const station of tallies.stationsOf(tally.node)) {
@@ -40,7 +45,7 @@ function figureFields(counts: Counts | undefined, candidateIds: readonly string[
 }
 
 /** Candidate ids of the area's contests, in contest then ballot order, each once. */
-function candidateColumns(contests: readonly Contest[]): string[] {
+export function candidateColumns(contests: readonly Contest[]): string[] {
   const ids = new Set<string>()
   for (const contest of contests) {
     for (const c of [...contest.candidates].sort((a, b) => a.ballot - b.ballot)) ids.add(c.id)

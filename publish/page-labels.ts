@@ -82,6 +82,8 @@ export interface Labels {
   data: string
   live: string
   timeZoneNote: string
+  /** Pages under embargo (embargo.ts): the sentence around the time results appear, and headings. */
+  embargo: { before: string; after: string; candidates: string; areas: string }
 }
 
 const DATE_TIME_FR = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'medium' })
@@ -163,6 +165,12 @@ const FR: Labels = {
   data: 'Données\u00a0:',
   live: 'Les chiffres se mettent à jour automatiquement.',
   timeZoneNote: 'heure de Paris',
+  embargo: {
+    before: 'Les résultats seront publiés à partir du ',
+    after: ' (heure de Paris), à la fermeture des derniers bureaux de vote.',
+    candidates: 'Candidats',
+    areas: 'Zones',
+  },
 }
 
 const EN: Labels = {
@@ -237,6 +245,12 @@ const EN: Labels = {
   data: 'Data:',
   live: 'Figures update automatically.',
   timeZoneNote: 'Paris time',
+  embargo: {
+    before: 'Results will be published from ',
+    after: ' (Paris time), when the last polling stations close.',
+    candidates: 'Candidates',
+    areas: 'Areas',
+  },
 }
 
 export const LABELS: Record<PageLang, Labels> = { fr: FR, en: EN }

@@ -5,11 +5,12 @@ import type { AreaNode } from '../core/area-tree.js'
 import type { Contest, Station } from '../core/schemas.js'
 import type { StoredObjectMeta } from '../infra/storage/storage.js'
 import { areaLink, areaPath, buildAreaDocument, contestFigures, contestPath, stationPath, type AreaDocument } from './area-document.js'
-import { renderAreaCsv, renderContestCsv, renderStationCsv } from './area-csv.js'
+import { renderAreaCsv, renderAreaCsvHeader, renderContestCsv, renderStationCsv } from './area-csv.js'
 import { renderPage, type PageExtras } from './area-page.js'
 import { rankCandidates } from './candidate-ranking.js'
 import { buildContestDocument, contestReach } from './contest-document.js'
 import type { DepartementMap } from './departement-map.js'
+import { embargoedDocument, embargoedStatus, renderEmbargoedPage } from './embargo.js'
 import { HTML_FILE, PAGE_LANGS } from './page-labels.js'
 import { MAP_ASSET_KEY, readSiteAssets, SITE_ASSET_KEYS } from './site-assets.js'
 import type { SiteWriter } from './site-writer.js'
@@ -51,33 +52,54 @@ export function cycleFileKeys(tallies: TallyTree, dirty: readonly AreaTally[], o
   return [...SITE_ASSET_KEYS, ...(options.map ? [MAP_ASSET_KEY] : []), ...pages.flatMap((dir) => PAGE_FILES.map((file) => `${dir}${file}`)), STATUS_KEY]
 }
 
-export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: readonly AreaTally[], options: PageOptions = {}): Promise<void> {
+/** How one cycle writes: `embargoed`, the polls are still open and every file takes its embargoed form (embargo.ts). */
+export interface AreaRun {
+  embargoed?: boolean
+  /** Called before each area and once at the end, with the number of areas done: a progress bar. */
+  onAreaDone?: (areasDone: number) => void
+}
+
+export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: readonly AreaTally[], options: PageOptions = {}, run: AreaRun = {}): Promise<void> {
+  const embargoed = run.embargoed ?? false
   // The style sheet and script first: every page links to them.
   for (const asset of readSiteAssets()) await writer.put(asset.key, asset.body, { contentType: asset.contentType, cacheControl: ASSET_CACHE_CONTROL })
   if (options.map) await writer.put(MAP_ASSET_KEY, Buffer.from(options.map.svg), { contentType: 'image/svg+xml; charset=utf-8', cacheControl: ASSET_CACHE_CONTROL })
+  let done = 0
   // `dirty` is deepest first; a level is on storage before its parents start.
   for (const level of groupByDepth(dirty)) {
     for (const tally of level) {
-      if (tally.node.area.level === 'commune') await writeStations(writer, tallies, tally.node, options)
-      const extras = tally.node === tallies.tree.root ? nationalExtras(tallies, options) : {}
-      await writePage(writer, areaPath(tally.node), buildAreaDocument(tallies, tally), renderAreaCsv(tallies, tally), extras)
+      run.onAreaDone?.(done++)
+      if (tally.node.area.level === 'commune') await writeStations(writer, tallies, tally.node, options, embargoed)
+      const doc = buildAreaDocument(tallies, tally)
+      if (embargoed) await writeEmbargoedPage(writer, tallies, areaPath(tally.node), doc, renderAreaCsvHeader(tally))
+      else {
+        const extras = tally.node === tallies.tree.root ? nationalExtras(tallies, options) : {}
+        await writePage(writer, areaPath(tally.node), doc, renderAreaCsv(tallies, tally), extras)
+      }
     }
     await writer.drain()
   }
   const contests = contestsToWrite(tallies)
   for (const contest of contests) {
     const csv = renderContestCsv(tallies, contest, contestReach(tallies, contest).communes)
-    await writePage(writer, contestPath(contest), buildContestDocument(tallies, contest), csv, {})
+    const doc = buildContestDocument(tallies, contest)
+    if (embargoed) await writeEmbargoedPage(writer, tallies, contestPath(contest), doc, headerOnly(csv))
+    else await writePage(writer, contestPath(contest), doc, csv, {})
   }
   await writer.drain()
   tallies.contestsWritten(contests)
+  run.onAreaDone?.(done)
 }
 
 /** A commune's station pages whose result changed (all of them the first time), before the commune's own. */
-async function writeStations(writer: SiteWriter, tallies: TallyTree, commune: AreaNode, options: PageOptions): Promise<void> {
+async function writeStations(writer: SiteWriter, tallies: TallyTree, commune: AreaNode, options: PageOptions, embargoed: boolean): Promise<void> {
   const stations: Station[] = tallies.stationsToWrite(commune)
   for (const station of stations) {
-    await writePage(writer, stationPath(commune, station), buildStationDocument(tallies, commune, station, options), renderStationCsv(tallies, station), {})
+    const dir = stationPath(commune, station)
+    const doc = buildStationDocument(tallies, commune, station, options)
+    const csv = renderStationCsv(tallies, station)
+    if (embargoed) await writeEmbargoedPage(writer, tallies, dir, doc, headerOnly(csv))
+    else await writePage(writer, dir, doc, csv, {})
   }
   if (stations.length > 0) await writer.drain()
   tallies.stationsWritten(commune)
@@ -87,6 +109,19 @@ async function writePage(writer: SiteWriter, dir: string, doc: AreaDocument, csv
   await writer.put(`${dir}index.json`, Buffer.from(`${JSON.stringify(doc)}\n`), JSON_META)
   for (const lang of PAGE_LANGS) await writer.put(`${dir}${HTML_FILE[lang]}`, Buffer.from(renderPage(doc, dir, lang, extras)), HTML)
   await writer.put(`${dir}results.csv`, Buffer.from(csv), CSV)
+}
+
+/** The same files under embargo: the page's names and links, when results appear, the CSV's header. */
+async function writeEmbargoedPage(writer: SiteWriter, tallies: TallyTree, dir: string, doc: AreaDocument, csvHeader: string): Promise<void> {
+  const notice = embargoedDocument(tallies.definition, doc)
+  await writer.put(`${dir}index.json`, Buffer.from(`${JSON.stringify(notice)}\n`), JSON_META)
+  for (const lang of PAGE_LANGS) await writer.put(`${dir}${HTML_FILE[lang]}`, Buffer.from(renderEmbargoedPage(tallies.definition, notice, dir, lang)), HTML)
+  await writer.put(`${dir}results.csv`, Buffer.from(csvHeader), CSV)
+}
+
+/** The first line of a CSV (its header, ending in CRLF). */
+function headerOnly(csv: string): string {
+  return csv.slice(0, csv.indexOf('\r\n') + 2)
 }
 
 /** Contest pages exist only when there are several contests: otherwise the national page is the contest's. */
@@ -112,9 +147,9 @@ function nationalExtras(tallies: TallyTree, options: PageOptions): PageExtras {
 }
 
 /** status.json: what the whole site covers, in the same deterministic terms as the pages. */
-export async function writeStatus(writer: SiteWriter, tallies: TallyTree): Promise<void> {
+export async function writeStatus(writer: SiteWriter, tallies: TallyTree, embargoed = false): Promise<void> {
   const root = tallies.root
-  const status = {
+  const status = embargoed ? embargoedStatus(tallies) : {
     electionId: tallies.electionId,
     snapshot: root.snapshot,
     updatedAt: root.updatedAtMs === undefined ? null : new Date(root.updatedAtMs).toISOString(),

@@ -15,6 +15,8 @@ import { createNoPurger, type Purger } from '../infra/purge/purger.js'
 import type { Storage } from '../infra/storage/storage.js'
 import { createActiveLock, defaultLockTtlMs } from './active-lock.js'
 import { createCompressor } from '../infra/storage/compressed-variants.js'
+import { DownloadVersions, renderDownloads, writeDownloads } from './downloads-writer.js'
+import { isEmbargoed } from './embargo.js'
 import { PageDigests } from './page-digests.js'
 import { cycleFileKeys, STATUS_KEY, STATUS_META, writeAreas, writeStatus, type PageOptions } from './page-writer.js'
 import { createPublisherMetrics } from './publisher-metrics.js'
@@ -38,8 +40,19 @@ export interface PublisherDeps {
   purger?: Purger
   /** How long the lock outlives its holder's last renewal. Default: max(10 s, 5 × intervalMs). */
   lockTtlMs?: number
-  /** For logs and reports only: page content never depends on the clock. */
+  /**
+   * Decides the embargo (before the election's pollsCloseAt every file takes its embargoed form)
+   * and paces the downloads; page content depends on it only through that. Default: the system clock.
+   */
   clock?: () => Date
+  /** Absolute base URL of the public site, for feed.xml and the sitemaps. Default http://localhost:8080. */
+  siteUrl?: string
+  /**
+   * Least time between two writes of the site-wide downloads (per-station CSV, NIST JSON, feed,
+   * sitemaps, corrections), which for France weigh tens of megabytes. Default 30 s; publishNow()
+   * and the end of the embargo write them at once.
+   */
+  downloadsIntervalMs?: number
   /** Pages of areas without any result written per timed cycle (see TallyTree.takeDirty). Default 500. */
   areasWithoutResultsPerCycle?: number
   /** The département map and where tally-sheet scans are published (page-writer.ts). Default: neither. */
@@ -80,6 +93,25 @@ export interface PublisherStatus {
  */
 const AREAS_WITHOUT_RESULTS_PER_CYCLE = 500
 
+const DOWNLOADS_INTERVAL_MS = 30_000
+
+interface CycleOptions {
+  /** How many areas that never had a result this cycle may write. */
+  maxWithoutResults: number
+  /** Write the downloads whatever their pace (publishNow, rebuild). */
+  force?: boolean
+  /** Write every file, whatever the digests say (rebuild). */
+  rewriteAll?: boolean
+  progress?: (areasDone: number, areasTotal: number) => void
+}
+
+interface RenderOptions {
+  embargoed: boolean
+  downloads: boolean
+  rewriteAll: boolean
+  progress: ((areasDone: number, areasTotal: number) => void) | undefined
+}
+
 const NOTHING_WRITTEN: SiteWriteReport = { filesWritten: 0, variantsWritten: 0, filesUnchanged: 0, changedKeys: [] }
 
 export function buildPublisher(deps: PublisherDeps) {
@@ -95,6 +127,14 @@ export function buildPublisher(deps: PublisherDeps) {
   const digests = new PageDigests(cache, storage.describe())
   const compressor = createCompressor()
   const purges = createPurgeQueue(purger, logger, metrics)
+  const siteUrl = deps.siteUrl ?? 'http://localhost:8080'
+  const downloadsIntervalMs = deps.downloadsIntervalMs ?? DOWNLOADS_INTERVAL_MS
+  const versions = new DownloadVersions()
+  /** The embargo state of the last cycle, for the tally it was computed on. */
+  let embargoSeen: { tallies: TallyTree; embargoed: boolean } | undefined
+  /** Results changed since the downloads were last written; and when that was (clock ms). */
+  let downloadsPending = true
+  let downloadsWrittenAtMs = -Infinity
   /** Checked each time this publisher becomes active: false when the output does not match the digests. */
   let outputChecked = false
   let subscription: Subscription | undefined
@@ -110,16 +150,31 @@ export function buildPublisher(deps: PublisherDeps) {
     state.apply(records)
   }
 
-  /** `maxWithoutResults`: how many areas that never had a result this cycle may write. */
-  async function cycle(maxWithoutResults: number): Promise<CycleReport> {
-    const startedAt = clock().toISOString()
+  async function cycle({ maxWithoutResults, force = false, rewriteAll = false, progress }: CycleOptions): Promise<CycleReport> {
+    const now = clock()
+    const startedAt = now.toISOString()
     const started = performance.now()
     const active = await lock.hold()
     if (!active) outputChecked = false
     const tallies = state.tallies
+    const embargoed = tallies !== undefined && isEmbargoed(tallies.definition, now)
+    const lifted = tallies !== undefined && embargoSeen?.tallies === tallies && embargoSeen.embargoed && !embargoed
+    if (tallies && lifted) {
+      // Every page, download and status.json goes from its notice to its figures in this cycle.
+      logger.info({ electionId: tallies.electionId }, 'the embargo has lifted: publishing every figure')
+      tallies.markAllDirty()
+    }
+    if (tallies) embargoSeen = { tallies, embargoed }
     // A standby keeps the dirty set: when it takes over, it renders everything changed since.
     const dirty = active ? (tallies?.takeDirty(maxWithoutResults) ?? []) : []
-    const written = tallies && dirty.length > 0 ? await render(tallies, dirty) : NOTHING_WRITTEN
+    if (dirty.length > 0) downloadsPending = true
+    // Not before the definition is read: a cycle with nothing to write must not start the pace's clock.
+    const downloads = tallies !== undefined && active && downloadsPending && (force || lifted || now.getTime() - downloadsWrittenAtMs >= downloadsIntervalMs)
+    const written = tallies && (dirty.length > 0 || downloads) ? await render(tallies, dirty, { embargoed, downloads, rewriteAll, progress }) : NOTHING_WRITTEN
+    if (downloads) {
+      downloadsPending = false
+      downloadsWrittenAtMs = now.getTime()
+    }
     // Also on standby: paths this publisher wrote before it lost the lock are purged by no one else.
     const pathsPurged = await purges.flush()
     const report: CycleReport = {
@@ -137,20 +192,25 @@ export function buildPublisher(deps: PublisherDeps) {
     return report
   }
 
-  /** Writes the dirty areas and status.json; on failure the areas go back to the dirty set. */
-  async function render(tallies: TallyTree, dirty: AreaTally[]): Promise<SiteWriteReport> {
+  /** Writes the dirty areas (and the downloads) then status.json; on failure the areas go back to the dirty set. */
+  async function render(tallies: TallyTree, dirty: AreaTally[], how: RenderOptions): Promise<SiteWriteReport> {
+    const { embargoed, downloads, progress } = how
     const endTimer = metrics.cycleDuration.startTimer()
     let writer: SiteWriter | undefined
     try {
-      const trustDigests = outputChecked || (await outputMatchesDigests())
+      const trustDigests = !how.rewriteAll && (outputChecked || (await outputMatchesDigests()))
       outputChecked = true
       const report = await lock.keepDuring(async (signal) => {
-        writer = await SiteWriter.open({ storage, digests, compressor, signal }, cycleFileKeys(tallies, dirty, deps.pages), trustDigests)
-        await writeAreas(writer, tallies, dirty, deps.pages)
-        await writeStatus(writer, tallies)
-        return writer.finish()
+        const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
+        const keys = [...cycleFileKeys(tallies, dirty, deps.pages), ...(siteWide?.files.map((f) => f.key) ?? [])]
+        writer = await SiteWriter.open({ storage, digests, compressor, signal }, keys, trustDigests)
+        await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
+        const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
+        await writeStatus(writer, tallies, embargoed)
+        return { ...(await writer.finish()), outdated }
       })
       purges.add(report.changedKeys)
+      await deleteOutdated(report.outdated)
       endTimer()
       metrics.filesWritten.inc(report.filesWritten)
       metrics.variantsWritten.inc(report.variantsWritten)
@@ -175,6 +235,13 @@ export function buildPublisher(deps: PublisherDeps) {
     }
   }
 
+  /** Old content-addressed downloads: a failure leaves a file nobody links to, so it is only logged. */
+  async function deleteOutdated(keys: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      await storage.delete(key).catch((err: unknown) => logger.warn({ err, key }, 'could not delete an outdated download'))
+    }
+  }
+
   /** An output emptied or replaced behind the cache's back would otherwise never be rewritten. */
   async function outputMatchesDigests(): Promise<boolean> {
     if (await digests.storageMatches(storage, STATUS_KEY, STATUS_META)) return true
@@ -183,9 +250,9 @@ export function buildPublisher(deps: PublisherDeps) {
   }
 
   /** Queues a cycle behind any running one; the tally stays frozen while it renders. */
-  function enqueueCycle(maxWithoutResults: number): Promise<CycleReport> {
+  function enqueueCycle(options: CycleOptions): Promise<CycleReport> {
     const run = chain.then(() => {
-      const p = cycle(maxWithoutResults)
+      const p = cycle(options)
       rendering = p
       return p.finally(() => {
         rendering = undefined
@@ -201,7 +268,7 @@ export function buildPublisher(deps: PublisherDeps) {
       timer = undefined
       // A burst of results between two ticks is coalesced into one cycle of the dirty set. A tick
       // with nothing new still runs a cycle: it renews the lock and retries pending purges.
-      enqueueCycle(backfillPerCycle)
+      enqueueCycle({ maxWithoutResults: backfillPerCycle })
         .catch((err: unknown) => logger.error({ err }, 'publication cycle failed; retrying at the next tick'))
         .finally(schedule)
     }, intervalMs)
@@ -240,7 +307,20 @@ export function buildPublisher(deps: PublisherDeps) {
     /** Reads everything already in `[results]`, then writes everything that changed, at once. */
     async publishNow(): Promise<CycleReport> {
       await subscription?.caughtUp()
-      return enqueueCycle(Infinity)
+      return enqueueCycle({ maxWithoutResults: Infinity, force: true })
+    },
+
+    /**
+     * `elections publish rebuild`: reads everything in `[results]`, then writes every file of the
+     * site, whatever the digests say, and purges them. Rejects when `[results]` holds no election
+     * definition; reports `active: false` (nothing written) when another publisher holds the lock.
+     */
+    async rebuild(progress?: (areasDone: number, areasTotal: number) => void): Promise<CycleReport> {
+      await subscription?.caughtUp()
+      const tallies = state.tallies
+      if (!tallies) throw new NoElectionError()
+      tallies.markAllDirty()
+      return enqueueCycle({ maxWithoutResults: Infinity, force: true, rewriteAll: true, progress })
     },
 
     status(): PublisherStatus {
@@ -254,3 +334,11 @@ export function buildPublisher(deps: PublisherDeps) {
 }
 
 export type Publisher = ReturnType<typeof buildPublisher>
+
+/** rebuild() on a `[results]` without an election definition: there is nothing to publish. */
+export class NoElectionError extends Error {
+  override name = 'NoElectionError'
+  constructor() {
+    super('[results] holds no election definition: load an election first (elections election load FILE)')
+  }
+}

@@ -8,6 +8,10 @@ import { createApp } from '../infra/http/http.js'
 import type { Registry } from '../infra/metrics.js'
 // Files that are not results (styles, the finder's data) change rarely: ASSET_CACHE_CONTROL.
 import { ASSET_CACHE_CONTROL, PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from './page-writer.js'
+import { IMMUTABLE_CACHE_CONTROL } from './downloads-writer.js'
+
+/** Results and what is derived from them: pages, data, the feed and the sitemaps. */
+const LIVE_EXTENSIONS = new Set(['.html', '.json', '.csv', '.xml'])
 // A page missing now (a commune before the definition is read) may exist seconds later.
 const NOT_FOUND_CACHE_CONTROL = 'public, max-age=5'
 
@@ -74,6 +78,13 @@ function setCacheHeaders(res: ServerResponse, path: string, inFinder: boolean): 
     res.setHeader('Cache-Control', STATUS_CACHE_CONTROL)
     return
   }
+  // The Atom feed has the .xml extension but its own media type, as the publisher stored it.
+  if (basename(path) === 'feed.xml') res.setHeader('Content-Type', 'application/atom+xml; charset=utf-8')
+  if (/[\\/]data[\\/]v[\\/]/.test(path)) {
+    // Content-addressed downloads (downloads-writer.ts): these bytes never change under this name.
+    res.setHeader('Cache-Control', IMMUTABLE_CACHE_CONTROL)
+    return
+  }
   const ext = extname(path)
-  res.setHeader('Cache-Control', ext === '.html' || ext === '.json' || ext === '.csv' ? PAGE_CACHE_CONTROL : ASSET_CACHE_CONTROL)
+  res.setHeader('Cache-Control', LIVE_EXTENSIONS.has(ext) ? PAGE_CACHE_CONTROL : ASSET_CACHE_CONTROL)
 }

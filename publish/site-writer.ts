@@ -35,6 +35,11 @@ export class SiteWriter {
   private readonly waiting: (() => void)[] = []
   private readonly written: FileDigest[] = []
   private variantsWritten = 0
+  /**
+   * Variants by body: the same bytes put under two keys (a download and its content-addressed
+   * copy, tens of megabytes for France) are compressed once.
+   */
+  private readonly variantsByBody = new WeakMap<Buffer, ReturnType<Compressor['variants']>>()
   private filesUnchanged = 0
 
   private constructor(
@@ -95,7 +100,9 @@ export class SiteWriter {
     // brotli_static look for KEY.gz and KEY.br next to it, S3 readers list keys) can get its
     // variants too. The variants keep the file's type and cache lifetime.
     if (isCompressible(key)) {
-      const variants = await compressor.variants(body)
+      let pending = this.variantsByBody.get(body)
+      if (!pending) this.variantsByBody.set(body, (pending = compressor.variants(body)))
+      const variants = await pending
       await Promise.all(
         variants.map(async (v) => {
           await storage.put(`${key}${v.suffix}`, v.body, { ...meta, contentEncoding: v.encoding })

@@ -228,6 +228,11 @@ export class TallyTree {
     return [...node.stations].sort((a, b) => compareCodes(a.code, b.code) || compareCodes(a.id, b.id))
   }
 
+  /** Every current result (validated or withdrawn), in no particular order. */
+  currentResults(): IterableIterator<StationResult> {
+    return this.results.values()
+  }
+
   /** The commune's stations whose page must be written, in page order; see `stationsWritten`. */
   stationsToWrite(commune: AreaNode): Station[] {
     const pending = this.pendingStations.get(commune)

@@ -10,7 +10,7 @@ import { createCompressor, isCompressible } from '../../infra/storage/compressed
 import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from '../../publish/page-writer.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { smallElection, smallStationResult } from '../fixtures/small-election.js'
-import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
+import { openTestBus, produceDefinition, produceResults, SITE_WIDE_FILES } from '../helpers/publisher-harness.js'
 import { memoryStorage } from '../helpers/recording-outputs.js'
 
 t.test('text formats are compressible, already-compressed ones are not', async (t) => {
@@ -62,7 +62,7 @@ t.test('the publisher writes .gz and .br before each file, with its headers and 
   const { storage, report, order } = await render()
 
   const plain = [...storage.objects.keys()].filter((k) => !k.endsWith('.gz') && !k.endsWith('.br'))
-  t.equal(plain.length, (11 + 9) * 4 + 2 + 1, 'json, html in two languages and csv of 11 areas and 9 stations, the two assets and status.json')
+  t.equal(plain.length, (11 + 9) * 4 + 2 + 1 + SITE_WIDE_FILES, 'json, html in two languages and csv of 11 areas and 9 stations, the two assets, status.json and the site-wide files')
   t.equal(storage.objects.size, plain.length * 3, 'each with its two variants, nothing else')
   t.same([report.filesWritten, report.variantsWritten], [plain.length, plain.length * 2])
   t.equal(order.length, storage.objects.size, 'each object put once')

@@ -11,7 +11,7 @@ import { createMetricsRegistry } from '../../infra/metrics.js'
 import type { Storage } from '../../infra/storage/storage.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { FRANCE_COMMUNES, FRANCE_STATIONS, syntheticFrance, syntheticFranceResults } from '../fixtures/synthetic-france.js'
-import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
+import { openTestBus, produceDefinition, produceResults, SITE_WIDE_FILES } from '../helpers/publisher-harness.js'
 
 /** Remembers the size of every file and keeps the bytes of the JSON ones only (France is 350 MB, 560 MB with variants). */
 function memoryStorage(): Storage & { files: Map<string, Buffer>; sizes: Map<string, number> } {
@@ -63,12 +63,17 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
   const regions = new Set(def.areas.filter((a) => a.level === 'region').map((a) => a.code)).size
   const areas = 1 + regions + 107 + FRANCE_COMMUNES
   // Per area and per station: index.json, index.html, index.en.html, results.csv; then the style
-  // sheet, the refresh script and status.json.
-  const files = (areas + FRANCE_STATIONS) * 4 + 2 + 1
+  // sheet, the refresh script, status.json and the site-wide files, whose sitemaps list every page
+  // in both languages (and the corrections page), 50,000 URLs a file.
+  const SITEMAP_FILES = Math.ceil(((areas + FRANCE_STATIONS) * 2 + 1) / 50_000)
+  const files = (areas + FRANCE_STATIONS) * 4 + 2 + 1 + SITE_WIDE_FILES - 1 + SITEMAP_FILES
   t.equal(report.areasRendered, areas)
   t.equal(report.filesWritten, files)
   t.equal(report.variantsWritten, files * 2, 'each with its .gz and .br')
   t.equal(storage.sizes.size, files * 3)
+  const nist = JSON.parse(storage.files.get('data/results-nist.json')?.toString() ?? '{}') as { Status: string; GpUnit: unknown[] }
+  t.equal(nist.Status, 'unofficial-complete')
+  t.equal(nist.GpUnit.length, areas + FRANCE_STATIONS, 'every area and station a GpUnit')
 
   const national = JSON.parse(storage.files.get('index.json')?.toString() ?? '{}') as { valid: number; stations: unknown; snapshot: number }
   t.equal(national.valid, results.reduce((sum, r) => sum + r.counts.valid, 0))
@@ -82,6 +87,9 @@ t.test('France: every page rendered within the budget, national = Σ of the stat
   const second = await publisher.publishNow()
   t.equal(second.areasRendered, 4)
   // Same figures as version 2: the five pages show the new snapshot (json and both html), their
-  // results.csv (figures only) and the two assets do not change.
-  t.same([second.filesWritten, second.filesUnchanged], [5 * 3 + 1, 5 + 2])
+  // results.csv (figures only) and the two assets do not change. Site-wide: the per-station CSV (its
+  // version column) and its content-addressed copies, the corrections log and page, the feed and
+  // the manifest change; the NIST report (no versions in it) and the sitemaps (same validation
+  // times) do not.
+  t.same([second.filesWritten, second.filesUnchanged], [5 * 3 + 1 + 7, 5 + 2 + 2 + SITEMAP_FILES])
 })

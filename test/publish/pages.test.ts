@@ -3,7 +3,6 @@
 // station page's validation time and scan digest, the map file's errors, a replay checked for
 // national = Σ régions = Σ départements at every snapshot, and two rebuilds giving the same bytes.
 import t from 'tap'
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Test } from 'tap'
 import type { ElectionDefinition, StationResult } from '../../core/schemas.js'
@@ -11,26 +10,14 @@ import type { Bus } from '../../infra/bus/bus.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 import { candidateColour } from '../../publish/candidate-ranking.js'
-import { loadDepartementMap, MapFileError, type DepartementMap } from '../../publish/departement-map.js'
+import { loadDepartementMap, MapFileError } from '../../publish/departement-map.js'
 import type { PageOptions } from '../../publish/page-writer.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { legislativeElection, legislativeResult } from '../fixtures/legislative-election.js'
 import { smallElection, smallStationResult } from '../fixtures/small-election.js'
-import { openTestBus, produceDefinition, produceResults, readJson, readText, readTree, recordingStorage } from '../helpers/publisher-harness.js'
+import { openTestBus, produceDefinition, produceResults, readCurrentTree, readJson, readText, recordingStorage, squaresMap } from '../helpers/publisher-harness.js'
 
 const SHA = 'a3'.repeat(32)
-
-/** Four squares standing for Paris, Val-de-Marne, Rhône and Guadeloupe (an overseas inset). */
-function squaresMap(dir: string): DepartementMap {
-  const square = (code: string, lon: number, lat: number) => ({
-    type: 'Feature',
-    properties: { code, nom: code },
-    geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon, lat + 1], [lon + 1, lat + 1], [lon + 1, lat], [lon, lat]]] },
-  })
-  const file = join(dir, 'squares.geojson')
-  writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [square('75', 2, 48.5), square('94', 3, 48.5), square('69', 4.5, 45.5), square('971', -61.5, 16)] }))
-  return loadDepartementMap([file])
-}
 
 async function publisherWith(t: Test, bus: Bus, out: string, pages: PageOptions) {
   const publisher = buildPublisher({ bus, storage: recordingStorage(out), logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: 3_600_000, pages })
@@ -200,7 +187,7 @@ t.test('two rebuilds of the same results give byte-identical files, station and 
       await produceResults(bus, [...results].reverse())
     }
     await publisher.publishNow()
-    trees.push(await readTree(join(dir, name)))
+    trees.push(await readCurrentTree(join(dir, name)))
   }
   const [a, b] = trees
   if (!a || !b) throw new Error('two trees')

@@ -6,6 +6,7 @@ import { listen } from '../../infra/http/http.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from '../../publish/page-writer.js'
 import { buildSiteServer } from '../../publish/site-server.js'
+import { IMMUTABLE_CACHE_CONTROL } from '../../publish/downloads-writer.js'
 import { smallElection, smallStationResult } from '../fixtures/small-election.js'
 import { openTestBus, produceDefinition, produceResults, startPublisher } from '../helpers/publisher-harness.js'
 
@@ -63,6 +64,16 @@ t.test('serves pages with their type, cache lifetime and validators', async (t) 
 
   const status = await fetch(`${base}/status.json`)
   t.equal(status.headers.get('cache-control'), STATUS_CACHE_CONTROL)
+
+  // Downloads: live names short, content-addressed copies immutable, as the publisher stored them.
+  const manifest = (await (await fetch(`${base}/data/index.json`)).json()) as { files: { versionedUrl?: string }[] }
+  const versioned = await fetch(`${base}${manifest.files[0]?.versionedUrl ?? '/missing'}`)
+  t.equal(versioned.status, 200)
+  t.equal(versioned.headers.get('cache-control'), IMMUTABLE_CACHE_CONTROL)
+  t.equal((await fetch(`${base}/data/results.csv`)).headers.get('cache-control'), PAGE_CACHE_CONTROL)
+  const feed = await fetch(`${base}/feed.xml`)
+  t.equal(feed.headers.get('cache-control'), PAGE_CACHE_CONTROL)
+  t.equal(feed.headers.get('content-type'), 'application/atom+xml; charset=utf-8')
 
   const etag = home.headers.get('etag')
   t.ok(etag, 'an ETag')
