@@ -55,6 +55,31 @@ t.test('Paris through separate ingest, consolidate, publish and desk processes o
   const ingest = await startService(d, 'ingest', d.env)
   t.ok(ingest.url, 'ingest printed its URL')
 
+  // Who holds which connections, sampled all through the night (a pool closes idle connections:
+  // one look at the end could miss consolidate's while it waits for the publisher).
+  const dbPort = Number(new URL(d.env.DATABASE_URL ?? '').port || 5432)
+  const kafkaPort = Number((d.env.KAFKA_BROKERS ?? '').split(':')[1])
+  const publishPorts = new Set<number>()
+  const consolidatePorts = new Set<number>()
+  const sessionUsers = new Set<string>()
+  const sessionApps = new Set<string>()
+  const admin = new pg.Client({ connectionString: d.adminUrl })
+  await admin.connect()
+  const sample = async () => {
+    for (const p of connectedPorts(publish.child.pid as number)) publishPorts.add(p)
+    for (const p of connectedPorts(consolidate.child.pid as number)) consolidatePorts.add(p)
+    const sessions = await admin.query<{ application_name: string; usename: string }>(
+      'SELECT application_name, usename FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [d.database],
+    )
+    for (const r of sessions.rows) {
+      sessionUsers.add(r.usename)
+      sessionApps.add(r.application_name)
+    }
+  }
+  let sampling = Promise.resolve()
+  const sampler = setInterval(() => void (sampling = sampling.then(sample)), 250)
+
   const replay = await runElections(['replay', file, '--target', ingest.url ?? '', '--token', d.token], d.env)
   t.equal(replay.code, 0, `the replay client exits 0\n${replay.stdout.slice(-1000)}${replay.stderr.slice(-2000)}`)
   t.match(replay.stdout, new RegExp(`accepted:\\s+${expected.stations}\\b`), 'every return accepted')
@@ -64,24 +89,18 @@ t.test('Paris through separate ingest, consolidate, publish and desk processes o
     const page = readJson<PublishedArea>(national)
     return page.stations.reported === expected.stations ? page : undefined
   })
+  clearInterval(sampler)
+  await sampling
+  await sample()
   assertTotals(t, published, expected, 'national (folder)')
   assertTotals(t, readJson<PublishedArea>(join(d.outputDir, 'departement', '75', 'index.json')), expected, 'département 75 (folder)')
 
   // The publisher never touched PostgreSQL; the same way of looking does see consolidate's connections.
-  const dbPort = Number(new URL(d.env.DATABASE_URL ?? '').port || 5432)
-  const kafkaPort = Number((d.env.KAFKA_BROKERS ?? '').split(':')[1])
-  const publishPorts = connectedPorts(publish.child.pid as number)
-  t.ok(publishPorts.includes(kafkaPort), `the publisher holds connections to Kafka (${publishPorts.join(',')})`)
-  t.notOk(publishPorts.includes(dbPort), 'the publisher holds no connection to PostgreSQL')
-  t.ok(connectedPorts(consolidate.child.pid as number).includes(dbPort), 'consolidate does (so the check can see one)')
-  const admin = new pg.Client({ connectionString: d.adminUrl })
-  await admin.connect()
-  const sessions = await admin.query<{ application_name: string; usename: string }>(
-    'SELECT application_name, usename FROM pg_stat_activity WHERE datname = $1',
-    [d.database],
-  )
-  t.same([...new Set(sessions.rows.map((r) => r.usename))], [`${d.database}_c`], 'only the consolidation role is connected to the database')
-  t.notOk(sessions.rows.some((r) => /publish/.test(r.application_name)), 'no session of the publisher')
+  t.ok(publishPorts.has(kafkaPort), `the publisher held connections to Kafka (${[...publishPorts].join(',')})`)
+  t.notOk(publishPorts.has(dbPort), 'the publisher never held a connection to PostgreSQL')
+  t.ok(consolidatePorts.has(dbPort), 'consolidate did (so the check can see one)')
+  t.same([...sessionUsers], [`${d.database}_c`], 'only the consolidation role was ever connected to the database')
+  t.notOk([...sessionApps].some((a) => /publish/.test(a)), 'no session of the publisher')
 
   // Exactly one stored return per station: nothing lost, nothing twice.
   const consolidateDb = new pg.Client({ connectionString: d.env.DATABASE_URL })

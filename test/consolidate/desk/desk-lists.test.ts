@@ -7,7 +7,7 @@ import { enterCorrection } from '../../../consolidate/desk/station-actions.js'
 import { decodeEntities } from '../../helpers/form-client.js'
 import { dashboardRow, startTestDesk, TEST_NOW } from '../../helpers/desk-client.js'
 import { LISTS_CONTACT, openListsScenario } from '../../fixtures/desk-lists-scenario.js'
-import { cleanCounts, SMALL_CONTEST_ID, SMALL_ELECTION_ID } from '../../fixtures/small-election.js'
+import { cleanCounts, SMALL_CONTEST_ID, SMALL_ELECTION_ID, smallElection } from '../../fixtures/small-election.js'
 
 /** The rows of the list table `tableId`: each cell's text by its data-field, plus the row's key attribute. */
 function listRows(html: string, tableId: string, key: string): Record<string, string>[] {
@@ -25,12 +25,14 @@ const stationView = (stationId: string) => `/stations/${SMALL_ELECTION_ID}/${SMA
 
 t.test('chase list: stations with no return, biggest roll first, with their contact and the time since polls closed', async (t) => {
   const { h } = await openListsScenario(t)
-  const desk = await startTestDesk(t, { db: h.db })
+  // The desk's clock one hour after the fixture's polls closed.
+  const oneHourAfterClose = new Date(Date.parse(smallElection().election.pollsCloseAt) + 60 * 60_000)
+  const desk = await startTestDesk(t, { db: h.db, clock: () => oneHourAfterClose })
   const browser = await desk.signedIn('olga', 'operator')
 
   const page = await browser.get('/chase')
   t.equal(page.status, 200)
-  t.match(page.text, 'Bureaux fermés depuis 1 h 00 min.', 'polls closed at 18:00Z, the desk’s clock says 19:00Z')
+  t.match(page.text, 'Bureaux fermés depuis 1 h 00 min.', 'the desk’s clock says one hour after polls closed')
   t.match(page.text, '<strong>2</strong> bureau(x) sans aucune remontée')
   const rows = listRows(page.text, 'chase', 'station')
   t.same(
