@@ -19,6 +19,9 @@ import { readResultsFile } from '../../bin/import/results-file.js'
 import { replayItems, replayReturnId, type ReplayItem } from '../../bin/replay-client.js'
 
 const run = promisify(execFile)
+
+// Two nights with faults on the real stack, each a few minutes on a busy CI machine.
+t.setTimeout(20 * 60_000)
 const KAFKA = join(REPO_ROOT, 'ops', 'kafka', 'kafka.sh')
 
 function privateBroker(dir: string) {
@@ -85,14 +88,16 @@ t.test('the Kafka broker stops mid-replay: 503 with Retry-After while down, neve
   const items = replayItems(imported.definition, imported.returns)
 
   t.equal((await runElections(['election', 'load', file], d.env)).code, 0, 'election loaded')
-  await startService(d, 'consolidate', d.env)
-  await startService(d, 'publish', d.env)
+  const services = [await startService(d, 'consolidate', d.env), await startService(d, 'publish', d.env)]
   const ingest = await startService(d, 'ingest', d.env)
+  services.push(ingest)
   const ingestUrl = ingest.url ?? ''
 
-  // A slow replay, so the broker goes down while it is running. The probes below submit the
-  // file's last returns, with the replay's own ids, which the replay reaches only at its end.
-  const replay = startElections(['replay', file, '--target', ingestUrl, '--token', d.token, '--rate', '25'], d.env)
+  // A slow replay (about 75 s), so the broker goes down while it is running. The probes below
+  // submit the file's last returns, with the replay's own ids, which the replay reaches only at
+  // its end: it must not get there before the broker is down (the first pages and a controlled
+  // broker shutdown take a while on a busy machine).
+  const replay = startElections(['replay', file, '--target', ingestUrl, '--token', d.token, '--rate', '10'], d.env)
   const heldBack = items.slice(-150)
   await eventually('some returns published', async () => {
     try {
@@ -135,6 +140,8 @@ t.test('the Kafka broker stops mid-replay: 503 with Retry-After while down, neve
   assertTotals(t, published, expected, 'national after the broker outage')
   const stored = await storedReturns(d.env.DATABASE_URL ?? '')
   t.equal(stored.stations, expected.stations, 'every station stored')
+  // Stopped here, before tap removes the test folder: the publisher writes its downloads there.
+  await Promise.all(services.map((p) => p.stop()))
 })
 
 t.test('kill -9 of consolidate and of publish mid-replay, restarted: totals exact, no return twice', async (t) => {
@@ -163,12 +170,19 @@ t.test('kill -9 of consolidate and of publish mid-replay, restarted: totals exac
       return 0
     }
   }
-  await eventually('a first part published', async () => (reported() > 100 ? true : undefined))
+  // Killed once the replay has sent a first part, read from its progress lines ("returns: 125/1112"):
+  // the replay is then surely still running, however long the first pages take to appear.
+  let sent = 0
+  // The progress goes to stderr (stdout is for the summary).
+  replay.child.stderr?.on('data', (chunk: Buffer) => {
+    for (const m of chunk.toString().matchAll(/returns: (\d+)\//g)) sent = Math.max(sent, Number(m[1]))
+  })
+  await eventually('a first part of the returns sent', async () => (sent >= 100 ? true : undefined))
   t.equal(replay.child.exitCode, null, 'the replay is still running when consolidate is killed')
   consolidate.child.kill('SIGKILL')
   t.equal((await consolidate.exited).signal, 'SIGKILL', 'consolidate killed')
   await new Promise((r) => setTimeout(r, 1_000))
-  await startService(d, 'consolidate', d.env)
+  const consolidateAgain = await startService(d, 'consolidate', d.env)
 
   const before = reported()
   // More published by the restarted consolidate (all of it, if little was left).
@@ -176,7 +190,7 @@ t.test('kill -9 of consolidate and of publish mid-replay, restarted: totals exac
   publish.child.kill('SIGKILL')
   t.equal((await publish.exited).signal, 'SIGKILL', 'publish killed')
   await new Promise((r) => setTimeout(r, 1_000))
-  await startService(d, 'publish', d.env)
+  const publishAgain = await startService(d, 'publish', d.env)
 
   const done = await replay.done
   t.equal(done.code, 0, `the replay finished\n${done.stderr.slice(-2000)}`)
@@ -189,4 +203,6 @@ t.test('kill -9 of consolidate and of publish mid-replay, restarted: totals exac
     assertTotals(t, readJson<PublishedArea>(join(d.outputDir, 'departement', dep, 'index.json')), wideTotals(header, rows.filter((r) => r[0] === dep)), `département ${dep}`)
   }
   t.same(await storedReturns(d.env.DATABASE_URL ?? ''), { returns: expected.stations, stations: expected.stations }, 'exactly one stored return per station')
+  // Stopped here, before tap removes the test folder: the publisher writes its downloads there.
+  await Promise.all([ingest, consolidateAgain, publishAgain].map((p) => p.stop()))
 })
