@@ -11,6 +11,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { Cache } from '../infra/cache/cache.js'
 import type { Logger } from '../infra/logging.js'
 import { Counter, type Registry } from '../infra/metrics.js'
+import { clientAddress } from '../infra/http/http.js'
 import { apiError, sendApiError, type ApiError } from './api-errors.js'
 
 export const RATE_WINDOW_MS = 1000
@@ -35,11 +36,6 @@ export interface RateLimits {
    * cache call. The 429 to answer when either is over its limit (the address's first), else undefined.
    */
   admit(address: string, client: string | undefined): Promise<ApiError | undefined>
-}
-
-/** The address the per-address limit counts: the peer's, or the client's as the app's `trust proxy` setting reads it. */
-export function requestAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown'
 }
 
 type Limit = 'client' | 'address'
@@ -106,7 +102,7 @@ export function createRateLimits(
 
   return {
     perAddress: (req: Request, res: Response, next: NextFunction) => {
-      count([['address', requestAddress(req)]]).then((error) => (error ? sendApiError(res, error) : next()), next)
+      count([['address', clientAddress(req)]]).then((error) => (error ? sendApiError(res, error) : next()), next)
     },
     admit: (address, client) => count(client === undefined ? [['address', address]] : [['address', address], ['client', client]]),
   }

@@ -1,12 +1,12 @@
 // POST /v1/returns and /v1/returns/batch. Each handler is the same checklist: authenticate →
 // rate limit → parse → check against the election → idempotency and durable produce → answer.
 import type { Request, Response, Router } from 'express'
-import { sendJson } from '../infra/http/http.js'
+import { clientAddress, sendJson } from '../infra/http/http.js'
 import { apiError, errorBody, sendApiError, type ApiError } from './api-errors.js'
 import type { Authentication, Authenticator, ClientScope } from './api-auth.js'
 import type { IngestMetrics } from './ingest-metrics.js'
 import type { JsonBodyReader } from './json-body.js'
-import { requestAddress, type RateLimits } from './rate-limit.js'
+import type { RateLimits } from './rate-limit.js'
 import { parseBatchRequest, parseIdempotencyKey, parseReturnRequest, type Parsed } from './return-request.js'
 import { prepareSubmission, type ReturnToSubmit, type Submission } from './return-submission.js'
 import { checkScanReferences, type ScanStore } from './scan-store.js'
@@ -107,7 +107,7 @@ export function returnsRoutes<R extends Pick<Router, 'post'>>(deps: ReturnsRoute
  */
 export async function admitClient(deps: Pick<ReturnsRoutesDeps, 'authenticate' | 'limits'>, req: Request): Promise<Authentication> {
   const auth = deps.authenticate(req.get('Authorization'))
-  const limited = await deps.limits.admit(requestAddress(req), auth.ok ? auth.client : undefined)
+  const limited = await deps.limits.admit(clientAddress(req), auth.ok ? auth.client : undefined)
   return limited ? { ok: false, error: limited } : auth
 }
 

@@ -29,10 +29,8 @@ export function setRequestSession(res: Response, session: DeskSession | undefine
   locals(res).user = user
 }
 
-/** The address lockout counts per: the peer's, or the client's as the app's `trust proxy` setting reads it. */
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown'
-}
+/** The address lockout counts per (infra/http). */
+export { clientAddress } from '../../infra/http/http.js'
 
 /** The header's links, for a signed-in user. */
 const NAVIGATION: { page: DeskPage; href: string; label: string }[] = [

@@ -1,5 +1,5 @@
 // HTTP helpers shared by every server: the error shape, /metrics and /healthz, and listen/close.
-import express, { type Express, type Response } from 'express'
+import express, { type Express, type Request, type Response } from 'express'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
@@ -24,6 +24,11 @@ export function sendJson(res: Response, status: number, body: unknown): void {
   const json = JSON.stringify(body)
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) })
   res.end(json)
+}
+
+/** The client's address: the peer's, or the client's as the app's `trust proxy` setting (TRUST_PROXY) reads it. */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown'
 }
 
 /** An express app with /metrics and /healthz, and without the X-Powered-By banner. */

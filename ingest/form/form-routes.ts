@@ -4,6 +4,7 @@
 // so it works without JavaScript and a refresh never posts again. Each step is the same
 // checklist: session (cookie) → CSRF (the hidden field repeats the cookie) → read → act → redirect.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express'
+import { clientAddress } from '../../infra/http/http.js'
 import type { Counts } from '../../core/schemas.js'
 import type { Logger } from '../../infra/logging.js'
 import { Counter, type Registry } from '../../infra/metrics.js'
@@ -199,7 +200,7 @@ export function formRoutes(deps: FormRoutesDeps): Router {
       return send(res, 400, renderLogin(ctx, { code, ...(codeError ? { codeError } : {}), ...(pinError ? { pinError } : {}) }))
     }
     if (!deps.ready()) return message(req, res, 503, (l) => textsFor(l).notReady)
-    const verified = await deps.verifyStationPin(code, pin, `web:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`, 'form')
+    const verified = await deps.verifyStationPin(code, pin, `web:${clientAddress(req)}`, 'form')
     if (!verified.ok) {
       logins.inc({ outcome: verified.reason === 'locked' ? 'locked' : 'wrong' })
       if (verified.reason === 'unknown-or-wrong') return send(res, 401, renderLogin(ctx, { code, problem: t.wrongPin }))
