@@ -2,7 +2,7 @@
 // state they announce, read back in id order by the relay and marked once the bus has them.
 import assert from 'node:assert/strict'
 import { TOPICS, stationResultKey } from '../core/messages.js'
-import type { StationResult } from '../core/schemas.js'
+import { StationResultSchema, type PublishedVersion, type StationResult } from '../core/schemas.js'
 import type { Queryable } from '../infra/db/db.js'
 import type { StationRef } from './returns-repository.js'
 import { rowsParam, toIso, toNumber } from './sql-values.js'
@@ -28,6 +28,47 @@ export function stationResultMessage(r: StationResult): OutboxMessage {
     value: JSON.stringify(r),
     result: { ref: { electionId: r.electionId, contestId: r.contestId, stationId: r.stationId }, version: r.version },
   }
+}
+
+/**
+ * Writes station results to the outbox, each correction with the versions it replaces (its
+ * `history`): the latest earlier message of the same station is read back from the outbox, or
+ * taken from the same batch when one transaction emits two versions of a station.
+ */
+export async function enqueueStationResults(tx: Queryable, results: readonly StationResult[], at: Date): Promise<OutboxRow[]> {
+  const earlier = await latestPublished(tx, results.filter((r) => r.version > 1))
+  const withHistory = results.map((r) => {
+    const key = stationResultKey(r.electionId, r.contestId, r.stationId)
+    const previous = earlier.get(key)
+    earlier.set(key, r)
+    const { history: _ignored, ...current } = r
+    return previous === undefined || previous.version >= r.version ? current : { ...current, history: [...(previous.history ?? []), publishedVersion(previous)] }
+  })
+  return enqueueOutbox(tx, withHistory.map(stationResultMessage), at)
+}
+
+function publishedVersion(r: StationResult): PublishedVersion {
+  return { version: r.version, status: r.status, counts: r.counts, validatedAt: r.validatedAt, ...(r.reason === undefined ? {} : { reason: r.reason }) }
+}
+
+/** The latest result message in the outbox of each station of `results`, by station key. */
+async function latestPublished(q: Queryable, results: readonly StationResult[]): Promise<Map<string, StationResult>> {
+  const found = new Map<string, StationResult>()
+  if (results.length === 0) return found
+  const res = await q.query<{ value: string }>(
+    `SELECT DISTINCT ON (o.election_id, o.contest_id, o.station_id) o.value
+       FROM outbox o
+       JOIN jsonb_to_recordset($1::jsonb) AS s(election_id text, contest_id text, station_id text)
+         ON o.election_id = s.election_id AND o.contest_id = s.contest_id AND o.station_id = s.station_id
+      WHERE o.result_version IS NOT NULL
+      ORDER BY o.election_id, o.contest_id, o.station_id, o.result_version DESC`,
+    [rowsParam(results.map((r) => ({ election_id: r.electionId, contest_id: r.contestId, station_id: r.stationId })))],
+  )
+  for (const row of res.rows) {
+    const r = StationResultSchema.parse(JSON.parse(row.value))
+    found.set(stationResultKey(r.electionId, r.contestId, r.stationId), r)
+  }
+  return found
 }
 
 /** Writes messages to the outbox; returns them as stored (ids in order), for the relay to take. */

@@ -5,7 +5,7 @@ import type { CheckThresholds } from '../core/checks.js'
 import { stationResultKey } from '../core/messages.js'
 import type { StationResultState } from '../core/schemas.js'
 import type { Queryable } from '../infra/db/db.js'
-import { enqueueOutbox, stationResultMessage, type OutboxRow } from './outbox-repository.js'
+import { enqueueStationResults, type OutboxRow } from './outbox-repository.js'
 import type { PeerTurnouts } from './peer-turnouts.js'
 import { decideReturns, peerArea, type ReturnToDecide } from './return-decisions.js'
 import { insertFindings, readCheckedReturns, writeOutcomes, type StationRef } from './returns-repository.js'
@@ -65,7 +65,7 @@ export async function consolidateReturns(
   )
   await insertFindings(tx, decisions)
   await writeStationResults(tx, writes, ctx.now)
-  summary.outbox = await enqueueOutbox(tx, results.map(stationResultMessage), ctx.now)
+  summary.outbox = await enqueueStationResults(tx, results, ctx.now)
 
   for (const d of decisions) {
     if (d.kind === 'refused') summary.refused += 1

@@ -152,6 +152,16 @@ export const StationResultStateSchema = z.enum([
 ])
 export type StationResultState = z.infer<typeof StationResultStateSchema>
 
+/** One earlier published version of a station result, as a later message carries it (`history`). */
+export const PublishedVersionSchema = z.object({
+  version: z.number().int().positive(),
+  status: z.enum(['validated', 'withdrawn']),
+  counts: CountsSchema,
+  validatedAt: z.iso.datetime({ offset: true }),
+  reason: z.string().max(500).optional(),
+})
+export type PublishedVersion = z.infer<typeof PublishedVersionSchema>
+
 /** A validated (or withdrawn) station result as it flows to the publisher on `[results]`. */
 export const StationResultSchema = z.object({
   type: z.literal('station-result'),
@@ -170,5 +180,11 @@ export const StationResultSchema = z.object({
    * shows its SHA-256 (and links to it where scans are published). Absent in older messages.
    */
   scan: ScanRefSchema.optional(),
+  /**
+   * Every version published before this one, oldest first: `[results]` is compacted, so a
+   * correction carries the figures it replaced, and the public corrections log can list every
+   * change after any restart. Absent for a first version (and in older messages).
+   */
+  history: z.array(PublishedVersionSchema).max(1000).optional(),
 })
 export type StationResult = z.infer<typeof StationResultSchema>

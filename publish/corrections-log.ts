@@ -1,18 +1,13 @@
-// The public corrections log: every station result whose published figures changed (a version
-// after the first) or were withdrawn, with the time and the reason the desk gave.
+// The public corrections log: every change of a published station result (each version after the
+// first) and every withdrawal, with the time, the reason the desk gave, the figures it put in place
+// and the figures it replaced.
 //
 // It is a function of `[results]` like every other file, and `[results]` is compacted: Kafka keeps
-// only the latest message per contest and station. So the log holds one entry per corrected
-// station result, its *current* version — the number of the version says how many times it
-// changed, the reason and time are those of the latest change, and the figures are the ones now
-// counted (none when withdrawn). The figures a correction replaced, and the reasons of earlier
-// corrections, are not on the topic once compaction has run; a log built from what the publisher
-// happened to read before compaction would lose entries at its next restart, and a public log
-// that shrinks is worse than one that says what it keeps. The full history stays in the desk's
-// hash-chained audit log (`elections audit verify`); carrying it to the public would mean
-// consolidation putting the replaced figures in each result message (its outbox), a change to
-// the `[results]` contract left for later.
-import type { StationResult } from '../core/schemas.js'
+// only the latest message per contest and station. So each correction's message carries the
+// versions it replaces (`history`, written by consolidation from its outbox), and the log is read
+// from the current messages alone: it never shrinks when the publisher restarts after compaction.
+// A message from before `history` existed gives its own version only, without what it replaced.
+import type { Counts, PublishedVersion } from '../core/schemas.js'
 import { areaLink, type AreaLink } from './area-document.js'
 import { renderStandalone } from './standalone-templates.js'
 import { compareCodes, type TallyTree } from './tally-tree.js'
@@ -29,9 +24,14 @@ export interface CorrectionEntry {
   /** When the desk validated this version (ISO 8601). */
   at: string
   reason: string | null
-  /** The figures now counted; null when withdrawn. */
-  figures: { registered: number; voters: number; blank: number; invalid: number; valid: number; votes: Record<string, number> } | null
+  /** The figures this version put in place; null for a withdrawal. */
+  figures: Figures | null
+  /** The version it replaced and its figures (null if that one was a withdrawal); null when the message did not carry it. */
+  replaced: { version: number; status: 'validated' | 'withdrawn'; figures: Figures | null } | null
 }
+
+/** A version's counts, votes in candidate-id order. */
+export type Figures = Counts
 
 export interface CorrectionsLog {
   electionId: string
@@ -39,7 +39,7 @@ export interface CorrectionsLog {
   corrections: CorrectionEntry[]
 }
 
-export function isCorrection(result: StationResult): boolean {
+export function isCorrection(result: PublishedVersion): boolean {
   return result.version > 1 || result.status === 'withdrawn'
 }
 
@@ -50,26 +50,58 @@ export function buildCorrectionsLog(tallies: TallyTree): CorrectionsLog {
     const station = tallies.tree.stations.get(result.stationId)
     const commune = tallies.tree.ancestorsOfStation(result.stationId)[0]
     if (!station || !commune) continue
-    const { registered, voters, blank, invalid, valid, votes } = result.counts
-    corrections.push({
-      contestId: result.contestId,
-      stationId: station.id,
-      stationCode: station.code,
-      stationName: station.name,
-      commune: areaLink(commune),
-      version: result.version,
-      status: result.status,
-      at: new Date(result.validatedAt).toISOString(),
-      reason: result.reason ?? null,
-      figures: result.status === 'withdrawn' ? null : { registered, voters, blank, invalid, valid, votes: sortedVotes(votes) },
+    const versions: PublishedVersion[] = [...(result.history ?? []), result]
+    versions.forEach((v, i) => {
+      if (!isCorrection(v)) return
+      const before = versions[i - 1]
+      corrections.push({
+        contestId: result.contestId,
+        stationId: station.id,
+        stationCode: station.code,
+        stationName: station.name,
+        commune: areaLink(commune),
+        version: v.version,
+        status: v.status,
+        at: new Date(v.validatedAt).toISOString(),
+        reason: v.reason ?? null,
+        figures: figuresOf(v),
+        replaced: before === undefined ? null : { version: before.version, status: before.status, figures: figuresOf(before) },
+      })
     })
   }
-  corrections.sort((a, b) => compareCodes(b.at, a.at) || compareCodes(a.stationId, b.stationId) || compareCodes(a.contestId, b.contestId))
+  corrections.sort((a, b) => compareCodes(b.at, a.at) || compareCodes(a.stationId, b.stationId) || compareCodes(a.contestId, b.contestId) || b.version - a.version)
   return { electionId: tallies.electionId, corrections }
+}
+
+function figuresOf(v: PublishedVersion): Figures | null {
+  if (v.status === 'withdrawn') return null
+  const { registered, voters, blank, invalid, valid, votes } = v.counts
+  return { registered, voters, blank, invalid, valid, votes: sortedVotes(votes) }
 }
 
 function sortedVotes(votes: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(votes).sort(([a], [b]) => compareCodes(a, b)))
+}
+
+const NUMBER_FR = new Intl.NumberFormat('fr-FR')
+const COUNT_LABELS: [keyof Omit<Counts, 'votes'>, string][] = [
+  ['registered', 'inscrits'],
+  ['voters', 'votants'],
+  ['blank', 'blancs'],
+  ['invalid', 'nuls'],
+  ['valid', 'exprimés'],
+]
+
+/** "exprimés 512 → 498 ; Mme Martin 120 → 118": each figure that differs between two versions. */
+export function changedFigures(before: Figures, after: Figures, candidateName: (id: string) => string): string[] {
+  const changes: string[] = []
+  const change = (label: string, a: number | undefined, b: number | undefined) => {
+    if (a !== b) changes.push(`${label} ${a === undefined ? '—' : NUMBER_FR.format(a)} → ${b === undefined ? '—' : NUMBER_FR.format(b)}`)
+  }
+  for (const [key, label] of COUNT_LABELS) change(label, before[key], after[key])
+  const ids = [...new Set([...Object.keys(before.votes), ...Object.keys(after.votes)])].sort(compareCodes)
+  for (const id of ids) change(candidateName(id), before.votes[id], after.votes[id])
+  return changes
 }
 
 const AT_FR = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'medium' })
@@ -77,6 +109,7 @@ const AT_FR = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateS
 /** corrections/index.html: the log as a table, readable without JavaScript. */
 export function renderCorrectionsPage(tallies: TallyTree, log: CorrectionsLog): string {
   const contestName = new Map(tallies.definition.election.contests.map((c) => [c.id, c.name]))
+  const candidateName = new Map(tallies.definition.election.contests.flatMap((c) => c.candidates.map((k) => [`${c.id}/${k.id}`, k.name] as const)))
   return renderStandalone('corrections', {
     electionName: tallies.definition.election.name,
     showContest: tallies.definition.election.contests.length > 1,
@@ -89,6 +122,7 @@ export function renderCorrectionsPage(tallies: TallyTree, log: CorrectionsLog): 
       communeHref: `..${c.commune.url}`,
       contestName: contestName.get(c.contestId) ?? c.contestId,
       what: c.status === 'withdrawn' ? 'Résultat retiré' : `Résultat corrigé (version ${c.version})`,
+      changes: c.figures && c.replaced?.figures ? changedFigures(c.replaced.figures, c.figures, (id) => candidateName.get(`${c.contestId}/${id}`) ?? id).join(' ; ') : '',
       reason: c.reason ?? 'Motif non communiqué',
     })),
   })

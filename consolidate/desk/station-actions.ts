@@ -8,7 +8,7 @@ import { checkReturn, CHECKS, hasErrors, type Finding } from '../../core/checks.
 import type { Counts, ScanRef, StationResult } from '../../core/schemas.js'
 import { transition, type StationEvent } from '../../core/station-state.js'
 import type { Db, Tx } from '../../infra/db/db.js'
-import { enqueueOutbox, stationResultMessage, type OutboxRow } from '../outbox-repository.js'
+import { enqueueStationResults, type OutboxRow } from '../outbox-repository.js'
 import { turnoutOf } from '../return-decisions.js'
 import type { StationRef } from '../returns-repository.js'
 import { readStationResults, updateStationResult } from '../station-results-repository.js'
@@ -93,7 +93,7 @@ async function runAction(
       if (row === undefined) throw new Refusal(404, 'Ce bureau n’a pas encore de résultat dans la base de consolidation.')
       const d = await decide({ tx, facts, row, now })
       if (d.row !== undefined) await updateStationResult(tx, ref, d.row, now)
-      const outbox = d.result === undefined ? [] : await enqueueOutbox(tx, [stationResultMessage(d.result)], now)
+      const outbox = d.result === undefined ? [] : await enqueueStationResults(tx, [d.result], now)
       await appendAuditInTx(tx, { actor: actor.username, event: d.event, detail: { ...refDetail(ref), ...d.detail } }, now)
       return { ok: true as const, message: d.message, outbox }
     })

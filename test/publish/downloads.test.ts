@@ -203,10 +203,32 @@ t.test('corrections log: every corrected or withdrawn result with its time and r
   t.match(page, 'Résultat retiré')
   t.match(s.text('feed.xml'), `<id>${SITE}corrections/#pres-75056-0101-v2</id>`, 'each correction is a feed entry')
 
-  // A third version replaces the second in the log: the topic keeps only the latest per station.
-  await produceResults(s.bus, [{ ...v2, version: 3, validatedAt: '2027-04-11T19:20:00.000Z', reason: 'Nouvelle vérification' }])
+  // A third version, as consolidation sends it: the versions it replaces ride along in `history`,
+  // because the compacted topic keeps only this message. The log keeps both changes.
+  const v1 = first().find((r) => r.stationId === '75056-0101')
+  if (!v1) throw new Error('no first version of 75056-0101')
+  const v3 = { ...smallStationResult(station('75056-0101'), { version: 3, seed: 91, validatedAt: '2027-04-11T19:20:00.000Z' }), reason: 'Nouvelle vérification' }
+  const history = [v1, v2].map(({ version, status, counts, validatedAt, reason }) => ({ version, status, counts, validatedAt, ...(reason === undefined ? {} : { reason }) }))
+  await produceResults(s.bus, [{ ...v3, history }])
   await s.publisher.publishNow()
-  t.match(s.json<{ corrections: unknown[] }>('data/corrections.json').corrections, [{ stationId: '75056-0101', version: 3, reason: 'Nouvelle vérification' }, { stationId: '69123-0102' }])
+  const third = s.json<{ corrections: Record<string, unknown>[] }>('data/corrections.json').corrections
+  t.match(third, [
+    { stationId: '75056-0101', version: 3, reason: 'Nouvelle vérification', figures: { valid: v3.counts.valid }, replaced: { version: 2, status: 'validated', figures: { valid: v2.counts.valid, votes: v2.counts.votes } } },
+    { stationId: '69123-0102', version: 2, figures: null, replaced: null },
+    { stationId: '75056-0101', version: 2, reason: v2.reason, figures: { valid: v2.counts.valid, votes: v2.counts.votes }, replaced: { version: 1, figures: { valid: v1.counts.valid } } },
+  ])
+  t.equal(third.length, 3, 'every change of the station, not only its latest')
+  const changed = s.text('corrections/index.html') ?? ''
+  t.match(changed, `exprimés ${new Intl.NumberFormat('fr-FR').format(v2.counts.valid)} → ${new Intl.NumberFormat('fr-FR').format(v3.counts.valid)}`, 'the page says which figures changed, from what to what')
+  t.match(s.text('feed.xml'), `<id>${SITE}corrections/#pres-75056-0101-v3</id>`)
+  t.match(s.text('feed.xml'), `<id>${SITE}corrections/#pres-75056-0101-v2</id>`, 'the earlier correction stays in the feed')
+
+  // Restarted on the compacted topic (only the latest message per station): the same log.
+  const restarted = await setUp(t)
+  const v1Others = first().filter((r) => r.stationId !== '75056-0101' && r.stationId !== '69123-0102')
+  await produceResults(restarted.bus, [...v1Others, withdrawn, { ...v3, history }])
+  await restarted.publisher.publishNow()
+  t.same(restarted.json('data/corrections.json'), s.json('data/corrections.json'), 'a publisher reading only the compacted topic writes the same log')
 })
 
 t.test('Cache-Control: immutable content-addressed copies, short live files; status.json written last', async (t) => {
@@ -322,6 +344,7 @@ t.test('the feed keeps the most recent entries only', async (t) => {
     at: new Date(Date.UTC(2027, 3, 11, 18, 0, i)).toISOString(),
     reason: null,
     figures: null,
+    replaced: null,
   }))
   const feed = renderAtomFeed(tallies, { electionId: def.election.id, corrections }, SITE)
   t.equal(feed.match(/<entry>/g)?.length, FEED_ENTRIES)

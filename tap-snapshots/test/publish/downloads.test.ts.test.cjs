@@ -28,10 +28,10 @@ thead th{border-bottom:2px solid #999}
 <nav aria-label="Fil d’Ariane"><p><a href="../">France entière</a></p></nav>
 <main>
 <h1>Élection présidentielle 2027, 1er tour — Journal des corrections</h1>
-<p>Chaque résultat de bureau de vote publié puis modifié ou retiré figure ici avec l’heure et le motif de sa dernière modification. Les chiffres en vigueur sont ceux des pages de résultats.</p>
+<p>Chaque modification d’un résultat de bureau de vote déjà publié, et chaque retrait, figure ici avec son heure, son motif et les chiffres qu’elle a changés. Les chiffres en vigueur sont ceux des pages de résultats.</p>
 <div class="scroll">
 <table>
-<caption>Résultats corrigés ou retirés, les plus récents d’abord</caption>
+<caption>Corrections et retraits, les plus récents d’abord</caption>
 <thead><tr><th scope="col">Heure (Paris)</th><th scope="col">Bureau de vote</th><th scope="col">Commune</th><th scope="col">Modification</th><th scope="col">Motif</th></tr></thead>
 <tbody>
 <tr><td><time datetime="2027-04-11T19:10:00.000Z">11 avril 2027 à 21:10:00</time></td><td>0102 — Groupe scolaire Michel-Servet</td><td><a href="../commune/69123/">Lyon</a></td><td>Résultat retiré</td><td>Procès-verbal non signé</td></tr>

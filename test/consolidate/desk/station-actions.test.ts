@@ -183,4 +183,15 @@ t.test('withdrawing a published result: supervisors only, emits a withdrawn vers
   await produceReturns(s.h.bus, [smallReturn(s.station.id, s.upload.counts, { returnId: 'after-withdrawal', channel: 'api', submittedBy: 'someone' })])
   await s.h.consolidator.caughtUp()
   t.match(await outcomeOf(s.h.db, 'after-withdrawal'), { status: 'checked', state_after: 'needs-review' }, 'a return after a withdrawal needs a person')
+  t.same(results[1]?.history?.map((v) => [v.version, v.status, v.counts]), [[1, 'validated', s.upload.counts]], 'the withdrawal carries the version it takes down')
+
+  // [results] is compacted: each new version carries every earlier one, for the public corrections log.
+  t.equal((await validateReturn(s.h.db, { ref: s.ref, returnId: 'after-withdrawal', stamp: stationStamp(await rowOf(s.h.db, s.ref)), acknowledgeWarnings: true }, alice, NOW)).ok, true)
+  const republished = (await resultsOf(s.h, s.station.id)).at(-1)
+  t.match(republished, { version: 3, status: 'validated', counts: s.upload.counts })
+  t.same(
+    republished?.history?.map((v) => [v.version, v.status, v.reason]),
+    [[1, 'validated', undefined], [2, 'withdrawn', 'urne contestée']],
+    'version 3 carries versions 1 and 2, oldest first',
+  )
 })
