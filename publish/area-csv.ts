@@ -57,8 +57,13 @@ export function csvLine(fields: readonly (string | number)[]): string {
   return `${fields.map(csvField).join(',')}\r\n`
 }
 
+/**
+ * One CSV field. Text that a spreadsheet would take for a formula (starting with =, +, -, @, a tab
+ * or a carriage return: a name like `=HYPERLINK(…)` from a careless export) gets a leading
+ * apostrophe, so opening the download never runs it; numbers are written as they are.
+ */
 export function csvField(value: string | number): string {
-  const s = String(value)
+  const s = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value)
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

@@ -15,6 +15,7 @@ const HOSTILE_CANDIDATE = '<script>alert("candidate")</script>'
 const HOSTILE_ATTRIBUTE = '"><img src=x onerror=alert(2)>'
 const HOSTILE_COMMUNE = "<b onmouseover=alert(3)>Commune</b> & 'co'"
 const SQL_COMMUNE = "Saint-Jean'); DROP TABLE returns; -- $1 \\'"
+const FORMULA_COMMUNE = '=HYPERLINK("http://evil.example/","Résultats")'
 /** What must never appear in a page: the markup of the names above. */
 const RAW_MARKUP = [/<script>alert/, /<img src=x/, /<b onmouseover/, /onerror=alert\(2\)>/]
 
@@ -35,6 +36,7 @@ t.test('hostile candidate and commune names are escaped on every page', async (t
     const fields = row.split(',')
     if (i % 3 === 0) fields[4] = HOSTILE_COMMUNE
     if (i % 3 === 1) fields[4] = SQL_COMMUNE
+    if (i === 2) fields[4] = FORMULA_COMMUNE
     return fields.map(csvField).join(',')
   })
   const file = join(dir, 'hostile.csv')
@@ -54,6 +56,14 @@ t.test('hostile candidate and commune names are escaped on every page', async (t
   const all = pages.map((p) => readFileSync(p, 'utf8')).join('\n')
   t.match(all, /&lt;script&gt;alert\(&quot;candidate&quot;\)&lt;\/script&gt;/, 'the candidate is shown, escaped')
   t.match(all, /&lt;b onmouseover=alert\(3\)&gt;Commune&lt;\/b&gt; &amp; (&#39;|&#x27;)co(&#39;|&#x27;)/, 'the commune is shown, escaped')
+  // The CSV downloads: a name a spreadsheet would run as a formula is written as text.
+  for (const csv of files(out).filter((f) => f.endsWith('.csv'))) {
+    const text = readFileSync(csv, 'utf8')
+    if (!text.includes('HYPERLINK')) continue
+    t.notMatch(text, /(^|,)"?=HYPERLINK/m, `${csv.slice(out.length)}: no field starts with =`)
+    t.match(text, `"'=HYPERLINK(""http://evil.example/"",""Résultats"")"`, `${csv.slice(out.length)}: the name kept, as text`)
+  }
+  t.ok(files(out).some((f) => f.endsWith('results.csv') && readFileSync(f, 'utf8').includes('HYPERLINK')), 'a CSV download names the formula commune')
   // JSON carries the names as data: exactly as they were, for whoever reads it.
   const national = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { candidates: { name: string }[] }
   t.ok(national.candidates.some((c) => c.name === HOSTILE_CANDIDATE), 'index.json keeps the name as given')
