@@ -47,8 +47,8 @@ try {
     [
       `build: ${((done - started) / 1000).toFixed(1)} s (reading inputs ${((read - started) / 1000).toFixed(1)} s, writing ${((done - read) / 1000).toFixed(1)} s); goal ≤ 20 s`,
       `CPU: ${(cpu.user / 1e6).toFixed(1)} s user + ${(cpu.system / 1e6).toFixed(1)} s system`,
-      `stations ${summary.stations}, communes ${summary.communes}, files ${summary.files} (+ .gz and .br)`,
-      `total ${mb(summary.bytes)} plain, ${mb(summary.gzipBytes)} gzipped`,
+      `stations ${summary.stations}, communes ${summary.communes}, files ${summary.files}, of which ${summary.precompressed} with .gz and .br (${summary.files + 2 * summary.precompressed} files in all)`,
+      `total ${mb(summary.bytes)} plain; the precompressed ones ${mb(summary.gzipBytes)} gzipped`,
       `largest shard ${summary.largestShard.key}: ${(summary.largestShard.gzipBytes / 1024).toFixed(1)} KB gzipped (limit 100 KB); oversized: ${summary.oversizedShards.length}`,
       `requests per look-up after the page: postcode ${requests.postcode}, address ${requests.address}, commune name ${requests.communeName}, my location ${requests.location}; goal ≤ 2`,
       '',

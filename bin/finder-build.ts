@@ -3,7 +3,7 @@
 import type { Config } from '../infra/config.js'
 import type { ElectionDefinition } from '../core/schemas.js'
 import { demoElection } from '../core/demo-election.js'
-import { buildFinder, type FinderBuildSummary } from '../polling-finder/finder-build.js'
+import { buildFinder, PRECOMPRESS_MIN_BYTES, type FinderBuildSummary } from '../polling-finder/finder-build.js'
 import type { FinderInputs } from '../polling-finder/finder-model.js'
 import { readAddressTable } from '../polling-finder/inputs/address-table.js'
 import { readBureauAreas } from '../polling-finder/inputs/bureau-areas.js'
@@ -76,7 +76,7 @@ export function describeSummary(s: FinderBuildSummary, where: string, elapsedMs:
   return [
     `finder written to ${where}/finder/ in ${(elapsedMs / 1000).toFixed(1)} s`,
     `  ${s.stations} stations in ${s.communes} communes; ${s.stationsWithPlace} with a polling place, ${s.stationsWithArea} with an area; ${s.communesWithAddresses} communes with a street index`,
-    `  ${s.files} files (+ .gz and .br), ${kb(s.bytes)} (${kb(s.gzipBytes)} gzipped)`,
+    `  ${s.files} files, ${kb(s.bytes)}; ${s.precompressed} of them with .gz and .br (${kb(s.gzipBytes)} gzipped), the other pages under ${kb(PRECOMPRESS_MIN_BYTES)} without`,
     `  ${s.shards} shards, largest ${s.largestShard.key} ${kb(s.largestShard.gzipBytes)} gzipped`,
     s.oversizedShards.length > 0 ? `  OVERSIZED (> 100 KB gzipped): ${s.oversizedShards.join(', ')}` : '  every shard under 100 KB gzipped',
     s.unmatched.length > 0 ? `  ${s.unmatched.length} input group(s) matched no station of the election (listed above)` : '',

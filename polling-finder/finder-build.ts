@@ -1,6 +1,7 @@
 // Builds the static finder under `finder/` of the output storage: pages, JSON shards, the two
-// browser modules and the stylesheet, each text file with its .gz and .br variants (written first, as the publisher
-// does, so a reader who sees a file can get its variants).
+// browser modules and the stylesheet. Shards and files of PRECOMPRESS_MIN_BYTES or more get their
+// .gz and .br variants (written first, as the publisher does, so a reader who sees a file can get
+// its variants); the small pages get none (see PRECOMPRESS_MIN_BYTES).
 import { readFileSync } from 'node:fs'
 import type { Storage, StoredObjectMeta } from '../infra/storage/storage.js'
 import { createCompressor } from '../infra/storage/compressed-variants.js'
@@ -16,6 +17,16 @@ export const FINDER_CACHE_CONTROL = 'public, max-age=300'
 export const MAX_SHARD_GZIP_BYTES = 100 * 1024
 const BROWSER_FILES = ['finder-lookup.js', 'finder-page.js', 'finder.css'] as const
 const WRITES_IN_FLIGHT = 16
+/**
+ * Pages (and the stylesheet) smaller than this are written without .gz / .br siblings. Nearly every page is one
+ * (of 105,115 pages for all of France, 103,497 are 1.0–2.0 KB: the station and commune pages), so
+ * their siblings were two thirds of the files the build created, and creating files, not rendering,
+ * was most of its time. Readers lose almost nothing: nginx gzips text of 512 bytes or more on the
+ * fly when there is no sibling, Varnish keeps the result (asking nginx at most once per page and
+ * encoding per max-age), and brotli would save some 100 bytes more on a 1.5 KB page. JSON shards
+ * always get their siblings: they are what the search box loads, and few (6,550).
+ */
+export const PRECOMPRESS_MIN_BYTES = 2048
 
 const META = {
   html: { contentType: 'text/html; charset=utf-8', cacheControl: FINDER_CACHE_CONTROL },
@@ -32,6 +43,9 @@ export interface FinderBuildSummary {
   communesWithAddresses: number
   files: number
   bytes: number
+  /** Files written with .gz and .br siblings (the others: pages under PRECOMPRESS_MIN_BYTES). */
+  precompressed: number
+  /** Gzipped size of the precompressed files (their .gz siblings). */
   gzipBytes: number
   shards: number
   largestShard: { key: string; gzipBytes: number }
@@ -64,6 +78,7 @@ export async function buildFinder(inputs: FinderInputs, options: FinderBuildOpti
     communesWithAddresses: 0,
     files: 0,
     bytes: 0,
+    precompressed: 0,
     gzipBytes: 0,
     shards: 0,
     largestShard: { key: '', gzipBytes: 0 },
@@ -81,14 +96,17 @@ export async function buildFinder(inputs: FinderInputs, options: FinderBuildOpti
   let done = 0
   const writeOne = async (file: PendingFile) => {
     const body = Buffer.from(file.body())
-    const variants = await compressor.variants(body)
+    const variants = file.shard || body.length >= PRECOMPRESS_MIN_BYTES ? await compressor.variants(body) : []
     await Promise.all(variants.map((v) => options.storage.put(`${FINDER_PREFIX}${file.key}${v.suffix}`, v.body, { ...file.meta, contentEncoding: v.encoding })))
     await options.storage.put(`${FINDER_PREFIX}${file.key}`, body, file.meta)
-    const gz = variants.find((v) => v.encoding === 'gzip')?.body.length ?? body.length
     summary.files++
     summary.bytes += body.length
-    summary.gzipBytes += gz
-    if (file.shard) {
+    const gz = variants.find((v) => v.encoding === 'gzip')?.body.length
+    if (gz !== undefined) {
+      summary.precompressed++
+      summary.gzipBytes += gz
+    }
+    if (file.shard && gz !== undefined) {
       summary.shards++
       if (gz > summary.largestShard.gzipBytes) summary.largestShard = { key: `${FINDER_PREFIX}${file.key}`, gzipBytes: gz }
       if (gz > MAX_SHARD_GZIP_BYTES) summary.oversizedShards.push(`${FINDER_PREFIX}${file.key}`)

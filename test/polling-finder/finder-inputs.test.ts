@@ -5,7 +5,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import { demoElection } from '../../core/demo-election.js'
 import { communeKey, findStreets, lookupAddress, nameShardId, parseQuery, stationsOnStreet, type CommuneShard } from '../../polling-finder/browser/finder-lookup.js'
-import { buildFinder, FINDER_CACHE_CONTROL } from '../../polling-finder/finder-build.js'
+import { buildFinder, FINDER_CACHE_CONTROL, PRECOMPRESS_MIN_BYTES } from '../../polling-finder/finder-build.js'
 import { readAddressTable } from '../../polling-finder/inputs/address-table.js'
 import { readOpeningHours } from '../../polling-finder/inputs/opening-hours.js'
 import { readPollingPlaces } from '../../polling-finder/inputs/polling-places.js'
@@ -59,6 +59,19 @@ t.test('a build from the demo election answers a split street by side', async (t
   t.ok(shardObject, 'the commune shard is written')
   t.equal(shardObject?.meta.cacheControl, FINDER_CACHE_CONTROL)
   t.ok(storage.objects.has('finder/data/commune/35238.json.gz') && storage.objects.has('finder/data/commune/35238.json.br'), 'with its variants')
+  // Every shard and every file of PRECOMPRESS_MIN_BYTES or more has both siblings; a smaller page
+  // or stylesheet has none (nginx gzips it on the fly), and nothing has only one.
+  const plainKeys = [...storage.objects.keys()].filter((k) => !k.endsWith('.gz') && !k.endsWith('.br'))
+  const withSiblings = plainKeys.filter((k) => storage.objects.has(`${k}.gz`) && storage.objects.has(`${k}.br`))
+  const without = plainKeys.filter((k) => !storage.objects.has(`${k}.gz`) && !storage.objects.has(`${k}.br`))
+  t.equal(withSiblings.length + without.length, plainKeys.length, 'no file with only one sibling')
+  t.equal(summary.precompressed, withSiblings.length)
+  t.equal(storage.objects.size, plainKeys.length + 2 * withSiblings.length, 'no sibling without its file')
+  t.ok(without.length > 0, 'some small pages without siblings')
+  for (const k of without) {
+    t.ok(!k.startsWith('finder/data/') && (storage.objects.get(k)?.body.length ?? Infinity) < PRECOMPRESS_MIN_BYTES, `${k} is not a shard and under ${PRECOMPRESS_MIN_BYTES} bytes`)
+  }
+  t.ok(withSiblings.some((k) => k.endsWith('.html')), 'a larger page has its siblings')
   const { commune } = JSON.parse(shardObject?.body.toString() ?? '{}') as CommuneShard
   const paix = findStreets(commune, 'rue de la paix')
   t.equal(paix.length, 1)
