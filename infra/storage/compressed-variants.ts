@@ -44,6 +44,19 @@ export function isCompressible(key: string): boolean {
   return COMPRESSIBLE_EXTENSIONS.some((ext) => key.endsWith(ext))
 }
 
+/**
+ * Below this size a file gets no variants. A polling station's results.csv is about 270 bytes and
+ * its brotli about 200: one TCP segment either way, while each variant is a compression and a
+ * file (open, write, rename) more, 140,000 of them for France. nginx serves such a file plain, or
+ * gzips it on the fly from its `gzip_min_length` (512) up (ops/nginx/nginx.conf).
+ */
+export const MIN_VARIANT_BYTES = 1024
+
+/** Whether `body` under `key` is written with its `.gz` and `.br` variants. */
+export function hasVariants(key: string, body: Buffer): boolean {
+  return body.length >= MIN_VARIANT_BYTES && isCompressible(key)
+}
+
 export type Compressor = ReturnType<typeof createCompressor>
 
 /**
