@@ -54,7 +54,7 @@ console.log(`[results]: the definition (${definition.stations.length} stations, 
 
 // The rebuild, as its own process.
 const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-  const child = spawn('/usr/bin/time', ['-f', 'TIME %M %e', process.execPath, join(REPO, 'bin', 'elections.js'), 'publish', 'rebuild'], {
+  const child = spawn('/usr/bin/time', ['-f', 'TIME %M %e %U %S', process.execPath, join(REPO, 'bin', 'elections.js'), 'publish', 'rebuild'], {
     cwd: REPO,
     env: embeddedEnv({ DATA_DIR: dataDir, OUTPUT_DIR: out, LOG_LEVEL: 'warn' }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,7 +69,7 @@ if (run.code !== 0) {
   console.error(run.stdout, run.stderr)
   process.exit(1)
 }
-const [, maxRssKb, elapsed] = /TIME (\d+) ([\d.]+)/.exec(run.stderr) ?? []
+const [, maxRssKb, elapsed, userS, sysS] = /TIME (\d+) ([\d.]+) ([\d.]+) ([\d.]+)/.exec(run.stderr) ?? []
 console.log(run.stdout.trimEnd())
 
 const files = listFiles(out)
@@ -88,6 +88,7 @@ const rssMb = Math.round(Number(maxRssKb) / 1024)
 console.log(`output:                   ${files.length} files (variants included), ${(bytes / 1e6).toFixed(0)} MB`)
 console.log(`rebuild (read [results], render, compress, write, purge): ${rebuildS.toFixed(1)} s   goal ≤ 30 s: ${rebuildS <= 30 ? 'met' : 'NOT met'}`)
 console.log(`whole command (process start to exit):                   ${Number(elapsed).toFixed(1)} s`)
+console.log(`whole command CPU (user + system):                      ${Number(userS).toFixed(1)} s + ${Number(sysS).toFixed(1)} s`)
 console.log(`publisher peak RSS (/usr/bin/time %M):                    ${rssMb} MB   goal ≤ 500 MB: ${rssMb <= 500 ? 'met' : 'NOT met'}`)
 console.log(`baseline, the same files written plainly:                 ${seconds(plainMs)}`)
 rmSync(work, { recursive: true, force: true })

@@ -4,6 +4,7 @@
 // Keys carry the output's description: two outputs never share digests.
 import { createHash } from 'node:crypto'
 import type { Cache } from '../infra/cache/cache.js'
+import { hasVariants } from '../infra/storage/compressed-variants.js'
 import type { Storage, StoredObjectMeta } from '../infra/storage/storage.js'
 
 /** Keys per round trip: one MGET of 100k keys would hold Redis (and its other clients) too long. */
@@ -14,9 +15,22 @@ const DIGEST_KEYS_PER_CALL = 5_000
  */
 const DIGEST_TTL_MS = 7 * 24 * 3_600_000
 
-/** Headers are part of what was written: a new Cache-Control must reach S3 even for the same bytes. */
-export function digestOf(body: Buffer, meta: StoredObjectMeta): string {
-  return createHash('sha256').update(`${meta.contentType}\n${meta.cacheControl}\n`).update(body).digest('base64')
+/** Ends the digest of a file written without `.gz` and `.br` variants (too small, or not text). */
+const NO_VARIANTS = '~'
+
+/**
+ * Headers are part of what was written: a new Cache-Control must reach S3 even for the same bytes.
+ * Whether the file has variants is too: a file that shrank below the variants' threshold must have
+ * its old variants removed, and the mark says whether there can be any.
+ */
+export function digestOf(key: string, body: Buffer, meta: StoredObjectMeta): string {
+  const sha = createHash('sha256').update(`${meta.contentType}\n${meta.cacheControl}\n`).update(body).digest('base64')
+  return hasVariants(key, body) ? sha : `${sha}${NO_VARIANTS}`
+}
+
+/** False only when the file last written under this digest is known to have had no variants. */
+export function mayHaveVariants(lastDigest: string | undefined): boolean {
+  return lastDigest === undefined || !lastDigest.endsWith(NO_VARIANTS)
 }
 
 export interface FileDigest {
@@ -64,6 +78,6 @@ export class PageDigests {
     const last = (await this.load([key])).get(key)
     if (last === undefined) return true
     const stored = await storage.get(key)
-    return stored !== undefined && digestOf(stored, meta) === last
+    return stored !== undefined && digestOf(key, stored, meta) === last
   }
 }

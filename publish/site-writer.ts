@@ -4,8 +4,10 @@
 // holding a whole France of pages in memory; and the digests of the files completely written are
 // recorded when the cycle ends, never before the bytes are on storage.
 import type { Storage, StoredObjectMeta } from '../infra/storage/storage.js'
-import { isCompressible, type Compressor } from '../infra/storage/compressed-variants.js'
-import { digestOf, type FileDigest, type PageDigests } from './page-digests.js'
+import { hasVariants, isCompressible, type Compressor } from '../infra/storage/compressed-variants.js'
+import { digestOf, mayHaveVariants, type FileDigest, type PageDigests } from './page-digests.js'
+
+const VARIANT_SUFFIXES = ['.gz', '.br'] as const
 
 /** Files (each with its variants) kept in flight. */
 const MAX_FILES_IN_FLIGHT = 64
@@ -56,8 +58,9 @@ export class SiteWriter {
   }
 
   async put(key: string, body: Buffer, meta: StoredObjectMeta): Promise<void> {
-    const digest = digestOf(body, meta)
-    if (this.lastDigests.get(key) === digest) {
+    const digest = digestOf(key, body, meta)
+    const last = this.lastDigests.get(key)
+    if (last === digest) {
       this.filesUnchanged++
       return
     }
@@ -65,7 +68,7 @@ export class SiteWriter {
     this.throwIfFailed()
     this.deps.signal?.throwIfAborted()
     this.active++
-    this.writeFile(key, body, meta).then(
+    this.writeFile(key, body, meta, mayHaveVariants(last)).then(
       () => {
         this.written.push({ key, digest })
         this.settle()
@@ -94,12 +97,13 @@ export class SiteWriter {
     }
   }
 
-  private async writeFile(key: string, body: Buffer, meta: StoredObjectMeta): Promise<void> {
+  /** `oldVariants`: the file's last version may have had variants (unknown, or known to). */
+  private async writeFile(key: string, body: Buffer, meta: StoredObjectMeta, oldVariants: boolean): Promise<void> {
     const { storage, compressor } = this.deps
     // Variants before the file itself: whoever sees the new file (nginx's gzip_static and
     // brotli_static look for KEY.gz and KEY.br next to it, S3 readers list keys) can get its
     // variants too. The variants keep the file's type and cache lifetime.
-    if (isCompressible(key)) {
+    if (hasVariants(key, body)) {
       let pending = this.variantsByBody.get(body)
       if (!pending) this.variantsByBody.set(body, (pending = compressor.variants(body)))
       const variants = await pending
@@ -109,6 +113,10 @@ export class SiteWriter {
           this.variantsWritten++
         }),
       )
+    } else if (oldVariants && isCompressible(key)) {
+      // A file now too small for variants: older ones would be served instead of it. Removed
+      // before the file is replaced, so a reader gets the old file or the new one, never a mix.
+      await Promise.all(VARIANT_SUFFIXES.map((suffix) => storage.delete(`${key}${suffix}`)))
     }
     await storage.put(key, body, meta)
   }

@@ -1,14 +1,18 @@
-// Every text file the publisher writes also goes out as KEY.gz and KEY.br: same bytes once
-// decompressed, same headers plus Content-Encoding, written before the file, and byte-identical
-// from one render to the next.
+// Every text file the publisher writes from MIN_VARIANT_BYTES up also goes out as KEY.gz and
+// KEY.br: same bytes once decompressed, same headers plus Content-Encoding, written before the
+// file, and byte-identical from one render to the next. Smaller files go out alone, and a file
+// that shrank below the threshold loses its old variants.
 import t from 'tap'
 import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { createMemoryCache } from '../../infra/cache/memory-cache.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
-import { createCompressor, isCompressible } from '../../infra/storage/compressed-variants.js'
+import { createCompressor, hasVariants, isCompressible, MIN_VARIANT_BYTES } from '../../infra/storage/compressed-variants.js'
 import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from '../../publish/page-writer.js'
+import { PageDigests } from '../../publish/page-digests.js'
 import { buildPublisher } from '../../publish/publisher.js'
+import { SiteWriter } from '../../publish/site-writer.js'
 import { smallElection, smallStationResult } from '../fixtures/small-election.js'
 import { openTestBus, produceDefinition, produceResults, SITE_WIDE_FILES } from '../helpers/publisher-harness.js'
 import { memoryStorage } from '../helpers/recording-outputs.js'
@@ -63,11 +67,16 @@ t.test('the publisher writes .gz and .br before each file, with its headers and 
 
   const plain = [...storage.objects.keys()].filter((k) => !k.endsWith('.gz') && !k.endsWith('.br'))
   t.equal(plain.length, (11 + 9) * 4 + 2 + 1 + SITE_WIDE_FILES, 'json, html in two languages and csv of 11 areas and 9 stations, the two assets, status.json and the site-wide files')
-  t.equal(storage.objects.size, plain.length * 3, 'each with its two variants, nothing else')
-  t.same([report.filesWritten, report.variantsWritten], [plain.length, plain.length * 2])
+  const large = plain.filter((key) => hasVariants(key, storage.objects.get(key)?.body ?? Buffer.alloc(0)))
+  const small = plain.filter((key) => !large.includes(key))
+  t.ok(large.length > 0 && small.length > 0, `${large.length} files of ${MIN_VARIANT_BYTES} bytes or more, ${small.length} smaller (station CSVs)`)
+  t.ok(small.every((key) => isCompressible(key) && (storage.objects.get(key)?.body.length ?? 0) < MIN_VARIANT_BYTES), 'only text files below the threshold go without variants')
+  for (const key of small) t.notOk(storage.objects.has(`${key}.gz`) || storage.objects.has(`${key}.br`), `${key}: no variant`)
+  t.equal(storage.objects.size, plain.length + large.length * 2, 'the larger files each with their two variants, nothing else')
+  t.same([report.filesWritten, report.variantsWritten], [plain.length, large.length * 2])
   t.equal(order.length, storage.objects.size, 'each object put once')
 
-  for (const key of plain) {
+  for (const key of large) {
     const original = storage.objects.get(key)
     const gz = storage.objects.get(`${key}.gz`)
     const br = storage.objects.get(`${key}.br`)
@@ -83,7 +92,8 @@ t.test('the publisher writes .gz and .br before each file, with its headers and 
     const at = order.indexOf(key)
     t.ok(order.indexOf(`${key}.gz`) < at && order.indexOf(`${key}.br`) < at, `${key}: variants written before the file`)
   }
-  t.equal(storage.objects.get('status.json.gz')?.meta.cacheControl, STATUS_CACHE_CONTROL)
+  t.ok(storage.objects.get('status.json')?.meta.cacheControl === STATUS_CACHE_CONTROL && !storage.objects.has('status.json.gz'), 'status.json is too small for variants')
+  t.equal(storage.objects.get('index.json.gz')?.meta.cacheControl, PAGE_CACHE_CONTROL)
   t.equal(storage.objects.get('index.html.br')?.meta.cacheControl, PAGE_CACHE_CONTROL)
   t.equal(storage.objects.get('index.html.br')?.meta.contentType, 'text/html; charset=utf-8')
 
@@ -93,4 +103,37 @@ t.test('the publisher writes .gz and .br before each file, with its headers and 
   for (const [key, object] of storage.objects) {
     t.ok(object.body.equals(again.storage.objects.get(key)?.body ?? Buffer.alloc(0)), `${key}: byte-identical in a second render`)
   }
+})
+
+t.test('a file that shrinks below the threshold loses its variants; one known small deletes nothing', async (t) => {
+  const storage = memoryStorage()
+  const digests = new PageDigests(createMemoryCache(), storage.describe())
+  const compressor = createCompressor()
+  const meta = { contentType: 'text/csv; charset=utf-8', cacheControl: PAGE_CACHE_CONTROL }
+  const write = async (body: string, trustDigests = true) => {
+    const writer = await SiteWriter.open({ storage, digests, compressor }, ['a/results.csv'], trustDigests)
+    await writer.put('a/results.csv', Buffer.from(body), meta)
+    return writer.finish()
+  }
+  const deleted: string[] = []
+  const del = storage.delete.bind(storage)
+  storage.delete = async (key) => {
+    deleted.push(key)
+    await del(key)
+  }
+
+  const large = `${'commune,votes\r\n'.repeat(200)}`
+  t.same((await write(large)).variantsWritten, 2)
+  t.ok(storage.objects.has('a/results.csv.gz') && storage.objects.has('a/results.csv.br'), 'a large file has its variants')
+
+  await write('commune,votes\r\n')
+  t.notOk(storage.objects.has('a/results.csv.gz') || storage.objects.has('a/results.csv.br'), 'shrunk: the old variants are gone')
+  t.same(deleted, ['a/results.csv.gz', 'a/results.csv.br'], 'deleted before the file was replaced')
+  t.same(storage.take().at(-1), 'a/results.csv')
+
+  deleted.length = 0
+  await write('commune,votes\r\nParis,1\r\n')
+  t.same(deleted, [], 'its last version was known to have no variants: nothing to delete')
+  await write('commune,votes\r\nParis,2\r\n', false)
+  t.same(deleted, ['a/results.csv.gz', 'a/results.csv.br'], 'without trusted digests (a rebuild) the variants are deleted anyway')
 })
