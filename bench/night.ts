@@ -10,7 +10,7 @@
 // file's sums, every receipt the client got must be one stored return, and every station must
 // have exactly one stored return; otherwise it prints what differs and exits 1.
 //
-// usage: bench/night [FILE] [--chaos] [--skip-embedded] [--phone-share 0.02] [--readers 32] [--seed N]
+// usage: bench/night [FILE] [--chaos] [--skip-embedded] [--phone-share 0.02] [--readers 16] [--reader-rate 300] [--seed N]
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -37,7 +37,8 @@ const { values: opts, positionals } = parseArgs({
     chaos: { type: 'boolean', default: false },
     'skip-embedded': { type: 'boolean', default: false },
     'phone-share': { type: 'string', default: '0.02' },
-    readers: { type: 'string', default: '32' },
+    readers: { type: 'string', default: '16' },
+    'reader-rate': { type: 'string', default: '300' },
     seed: { type: 'string' },
   },
 })
@@ -46,6 +47,8 @@ const phoneShare = Number(opts['phone-share'])
 if (!(phoneShare >= 0 && phoneShare <= 1)) throw new Error(`--phone-share takes a share between 0 and 1, not ${opts['phone-share']}`)
 const readerConnections = Number(opts.readers)
 if (!Number.isInteger(readerConnections) || readerConnections < 1) throw new Error(`--readers takes a number of connections, not ${opts.readers}`)
+const readerRate = Number(opts['reader-rate'])
+if (!(readerRate > 0)) throw new Error(`--reader-rate takes pages per second, not ${opts['reader-rate']}`)
 const seed = Number(opts.seed ?? Date.now() % 1_000_000)
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const work = mkdtempSync(join(tmpdir(), 'bench-night-'))
@@ -96,7 +99,7 @@ function expectedTotals(): { national: WideTotals; departements: Map<string, Wid
   return { national: wideTotals(header, rows), departements: new Map([...byDept].map(([code, rs]) => [code, wideTotals(header, rs)])) }
 }
 
-console.log(`bench/night${opts.chaos ? ' --chaos' : ''}: ${file}  (seed ${seed}, phone share ${phoneShare}, ${readerConnections} reader connections)`)
+console.log(`bench/night${opts.chaos ? ' --chaos' : ''}: ${file}  (seed ${seed}, phone share ${phoneShare}, ${readerConnections} reader connections, ${readerRate} pages/s)`)
 const imported = await readResultsFile(file)
 const items = replayItems(imported.definition, imported.returns)
 const stationsTotal = new Set(items.map((i) => i.stationId)).size
@@ -227,7 +230,7 @@ try {
   for (;;) {
     const now = reported()
     if (readers === undefined && now > 0) {
-      readers = startReaders(varnish.url, readerPaths, readerConnections, work)
+      readers = startReaders(varnish.url, readerPaths, readerConnections, readerRate, work)
       readersFrom = performance.now()
     }
     if (now >= stationsTotal) break
@@ -258,7 +261,7 @@ try {
   const sorted = lat.times.slice().sort((a, b) => a - b)
   console.log(`  202 → commune page through Varnish counts the station (${sorted.length} sampled stations${lat.unseen ? `, ${lat.unseen} never seen` : ''}): p50 ${seconds(percentile(sorted, 50))}, p99 ${seconds(percentile(sorted, 99))}, max ${seconds(sorted.at(-1) ?? NaN)}`)
   console.log(`  first figures published after ${seconds(readersFrom - started)}`)
-  console.log(`  readers from then on (wrk, ${readerConnections} connections, ${readerPaths.length} paths through Varnish, a 404 is a page not written yet): ${readerFigures.requestsPerSecond.toFixed(0)} req/s, p50 ${readerFigures.p50Ms.toFixed(1)} ms, p99 ${readerFigures.p99Ms.toFixed(1)} ms, errors ${readerFigures.errors} (${readerFigures.errorDetail})`)
+  console.log(`  readers from then on (wrk, ${readerConnections} connections paced to ${readerRate} pages/s in all, ${readerPaths.length} paths through Varnish, a 404 is a page not written yet): ${readerFigures.requestsPerSecond.toFixed(0)} req/s, p50 ${readerFigures.p50Ms.toFixed(1)} ms, p99 ${readerFigures.p99Ms.toFixed(1)} ms, errors ${readerFigures.errors} (${readerFigures.errorDetail})`)
   for (const [name, mb] of Object.entries(peaks)) console.log(`  peak RSS ${name}: ${mb} MB`)
   for (const s of Object.values(supervised)) {
     if (s.kills > 0 || s.unplannedExits.length > 0) console.log(`  ${s.name}: killed ${s.kills}×, exited on its own ${s.unplannedExits.length}×`)

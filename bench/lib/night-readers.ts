@@ -16,11 +16,18 @@ export interface Readers {
   stop(): Promise<WrkFigures>
 }
 
-/** wrk with `connections` keep-alive connections over `paths` (the national, département and some commune pages). */
-export function startReaders(varnishUrl: string, paths: readonly string[], connections: number, dir: string): Readers {
+/**
+ * wrk with `connections` keep-alive connections over `paths` (the national, département and some
+ * commune pages), each connection waiting between requests so that together they ask about
+ * `rate` pages a second: unpaced, wrk and Varnish alone take both cores of a 2-core machine and
+ * starve the pipeline they are meant to watch (in production Varnish runs on other hosts).
+ */
+export function startReaders(varnishUrl: string, paths: readonly string[], connections: number, rate: number, dir: string): Readers {
   const pathsFile = join(dir, 'reader-paths.txt')
   writeFileSync(pathsFile, `${paths.join('\n')}\n`)
-  const wrk = spawn('wrk', ['-t2', `-c${connections}`, '-d3600s', '--latency', '-s', URL_MIX, varnishUrl, '--', pathsFile], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const script = join(dir, 'paced-url-mix.lua')
+  writeFileSync(script, `dofile(${JSON.stringify(URL_MIX)})\nfunction delay()\n  return ${Math.round((connections * 1000) / rate)}\nend\n`)
+  const wrk = spawn('wrk', ['-t1', `-c${connections}`, '-d3600s', '--latency', '-s', script, varnishUrl, '--', pathsFile], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   wrk.stdout.on('data', (d: Buffer) => (out += d.toString()))
   wrk.stderr.on('data', (d: Buffer) => (out += d.toString()))
