@@ -17,6 +17,8 @@ import { join, resolve } from 'node:path'
 import { readResultsFile } from '../bin/import/results-file.js'
 import { createDeployment, startService, type ServiceProcess, type Teardown } from '../test/helpers/distributed.js'
 import { startElections } from '../test/helpers/run-elections.js'
+import { watchPeaks } from './lib/process-peaks.js'
+import { printEmbeddedReplay } from './lib/embedded-replay.js'
 
 const args = process.argv.slice(2)
 const file = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--output') ?? join(import.meta.dirname, '..', '..', 'shared', 'data', '2017-presidentielle-1_par_bureau_large.csv.gz'))
@@ -31,35 +33,6 @@ function need(name: string): string {
   const v = process.env[name]
   if (!v) throw new Error(`${name} is not set: run eval "$(ops/stack up)" first`)
   return v
-}
-
-/** Peak resident memory of a live process, in MB (VmHWM: the kernel's own high-water mark). */
-function peakRssMb(pid: number): number | undefined {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Math.round(Number(m[1]) / 1024) : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Samples each process's VmHWM until it exits (the last sample is the peak). */
-function watchPeaks(procs: Record<string, number>): { stop(): Record<string, number> } {
-  const peaks: Record<string, number> = {}
-  const sample = () => {
-    for (const [name, pid] of Object.entries(procs)) {
-      const mb = peakRssMb(pid)
-      if (mb !== undefined) peaks[name] = Math.max(peaks[name] ?? 0, mb)
-    }
-  }
-  const timer = setInterval(sample, 250)
-  return {
-    stop() {
-      sample()
-      clearInterval(timer)
-      return peaks
-    },
-  }
 }
 
 function nationalReported(outputDir: string): number {
@@ -80,22 +53,7 @@ console.log(`returns in the file: ${total}`)
 
 try {
   // 1. Embedded: one process, `elections replay FILE` (it waits for the last page itself).
-  if (!skipEmbedded) {
-    const env = { DATA_DIR: join(work, 'embedded', 'data'), OUTPUT_DIR: join(work, 'embedded', 'out'), LOG_LEVEL: 'warn' }
-    const started = performance.now()
-    const replay = startElections(['replay', file], env)
-    const watch = watchPeaks({ 'elections replay (all services)': replay.child.pid as number })
-    const done = await replay.done
-    const peaks = watch.stop()
-    const wall = performance.now() - started
-    if (done.code !== 0) throw new Error(`embedded replay failed:\n${done.stderr.slice(-2000)}`)
-    const line = (label: string) => done.stdout.split('\n').find((l) => l.includes(label))?.trim() ?? '(not printed)'
-    console.log('\nembedded (one process, durable log + PGlite + folder):')
-    console.log(`  ${line('time to last page')}`)
-    console.log(`  ${line('returns/s')}`)
-    console.log(`  process wall time incl. import and start: ${seconds(wall)}`)
-    for (const [name, mb] of Object.entries(peaks)) console.log(`  peak RSS ${name}: ${mb} MB`)
-  }
+  if (!skipEmbedded) await printEmbeddedReplay(file, work)
 
   // 2. Distributed: separate processes on the real services.
   const dir = join(work, 'distributed')
@@ -119,10 +77,10 @@ try {
   }
   const started = performance.now()
   const replay = startElections(['replay', file, '--target', services.ingest?.url ?? '', '--token', d.token], env)
-  const watch = watchPeaks({
-    ...Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.child.pid as number])),
-    'replay client': replay.child.pid as number,
-  })
+  const watch = watchPeaks(() => ({
+    ...Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.child.pid])),
+    'replay client': replay.child.pid,
+  }))
   let clientDoneAt: number | undefined
   void replay.done.then(() => (clientDoneAt = performance.now()))
   let nextProgress = performance.now() + 15_000

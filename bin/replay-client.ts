@@ -19,6 +19,8 @@ export interface SubmitOptions {
   /** Returns per second; unlimited when absent. */
   rate?: number
   onProgress?: (done: number, total: number) => void
+  /** Called as each return is acknowledged with its receipt (a benchmark times what follows). */
+  onAccepted?: (item: ReplayItem, receipt: string) => void
 }
 
 export interface SubmitReport {
@@ -121,7 +123,7 @@ async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[],
       text = err instanceof Error ? err.message : String(err)
     }
     if (status === 200) {
-      recordAnswers(batch, text, report)
+      recordAnswers(batch, text, report, options.onAccepted)
       return
     }
     // Not acknowledged: nothing of this batch is known to be durable, so it is sent again whole.
@@ -135,7 +137,7 @@ async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[],
   }
 }
 
-function recordAnswers(batch: readonly ReplayItem[], text: string, report: SubmitReport): void {
+function recordAnswers(batch: readonly ReplayItem[], text: string, report: SubmitReport, onAccepted: SubmitOptions['onAccepted']): void {
   const answer = BatchAnswerSchema.parse(JSON.parse(text))
   if (answer.results.length !== batch.length) {
     throw new Error(`ingest answered ${answer.results.length} results for a batch of ${batch.length}`)
@@ -144,6 +146,8 @@ function recordAnswers(batch: readonly ReplayItem[], text: string, report: Submi
     if (r.status === 'accepted') {
       report.accepted++
       report.receipts.set(r.returnId, r.receipt)
+      const item = batch[i]
+      if (item !== undefined) onAccepted?.(item, r.receipt)
       return
     }
     report.rejected++

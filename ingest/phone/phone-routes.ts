@@ -103,8 +103,10 @@ export function phoneRoutes(deps: PhoneRoutesDeps): Router {
       const request = { electionId: sheet.electionId, contestId, stationId: sheet.stationId, counts, channel: 'phone' as const }
       // The definition may have been reloaded during the call; the same check as every channel.
       const unknown = elections.check(request)
-      // The key is the call's: a repeated confirming webhook is the same return, never a second one.
-      const prepared = unknown ? { ok: false as const, error: unknown } : prepareSubmission(submittedBy, request, `call:${state.callSid}:${contestId}`, now)
+      // No key: the id is derived from the station and what it says, so a repeated confirming
+      // webhook, and a second call with the same figures after "not recorded" (the bus may have
+      // stored the first even though it could not confirm it), are the same return, never a second.
+      const prepared = unknown ? { ok: false as const, error: unknown } : prepareSubmission(submittedBy, request, undefined, now)
       if (!prepared.ok) {
         metrics.rejected(prepared.error.code)
         logger.error({ callSid: state.callSid, error: prepared.error }, 'phone: a confirmed sheet could not be submitted')

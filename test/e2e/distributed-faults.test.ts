@@ -5,41 +5,20 @@
 // The broker test runs its own broker (ports 19092/19093, its own folder), so stopping it does not
 // disturb the other tests that share the stack's broker.
 import t from 'tap'
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import pg from 'pg'
 import { ROUND1_FILE, sharedDataFile } from '../helpers/shared-data.js'
 import { wideTotals, writeSubset } from '../helpers/wide-results.js'
-import { REPO_ROOT, runElections, startElections } from '../helpers/run-elections.js'
+import { runElections, startElections } from '../helpers/run-elections.js'
 import { assertTotals, readJson, type PublishedArea } from '../helpers/published-totals.js'
 import { deployment, eventually, startService } from '../helpers/distributed.js'
+import { privateBroker } from '../helpers/private-services.js'
 import { realService } from '../helpers/real-services.js'
 import { readResultsFile } from '../../bin/import/results-file.js'
 import { replayItems, replayReturnId, type ReplayItem } from '../../bin/replay-client.js'
 
-const run = promisify(execFile)
-
 // Two nights with faults on the real stack, each a few minutes on a busy CI machine.
 t.setTimeout(20 * 60_000)
-const KAFKA = join(REPO_ROOT, 'ops', 'kafka', 'kafka.sh')
-
-function privateBroker(dir: string) {
-  const env = {
-    ...process.env,
-    KAFKA_RUN_DIR: join(dir, 'kafka'),
-    KAFKA_PORT: '19092',
-    KAFKA_CONTROLLER_PORT: '19093',
-    // Its SASL listener too: the shared stack's broker holds 9094.
-    KAFKA_SASL_PORT: '19094',
-    KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
-  }
-  return {
-    brokers: '127.0.0.1:19092',
-    start: () => run('bash', [KAFKA, 'start'], { env, timeout: 120_000 }),
-    stop: () => run('bash', [KAFKA, 'stop'], { env, timeout: 60_000 }),
-  }
-}
 
 /**
  * Row `n`'s return (cycled) with the id the replay gives it: a return answered 503 may still reach
@@ -79,7 +58,7 @@ t.test('the Kafka broker stops mid-replay: 503 with Retry-After while down, neve
   const broker = privateBroker(dir)
   await broker.start()
   t.teardown(() => broker.stop())
-  const d = await deployment(t, dir, { kafkaBrokers: broker.brokers })
+  const d = await deployment(t, dir, { kafkaBrokers: broker.address })
   if (!d) return
   const file = join(dir, 'subset.csv')
   const { header, rows } = writeSubset(source, ['2A', '2B', '48'], file)

@@ -32,3 +32,18 @@ export function assertTotals(t: Test, published: PublishedArea, expected: WideTo
   const want = Object.fromEntries(Object.entries(expected.candidates).map(([n, v]) => [nameKey(n), v]))
   t.same(votes, want, `${label}: every candidate's votes`)
 }
+
+/** What differs between published figures and the file's sums, as sentences; empty when equal. */
+export function totalsDifferences(published: PublishedArea, expected: WideTotals, label: string): string[] {
+  const out: string[] = []
+  const differ = (what: string, got: unknown, want: unknown) => {
+    if (got !== want) out.push(`${label}: ${what} published ${String(got)}, file ${String(want)}`)
+  }
+  differ('stations reported', published.stations.reported, expected.stations)
+  differ('stations total', published.stations.total, expected.stations)
+  for (const f of ['registered', 'voters', 'blank', 'invalid', 'valid'] as const) differ(f, published[f], expected[f])
+  const votes = new Map(published.candidates.map((c) => [nameKey(c.name), c.votes]))
+  for (const [name, want] of Object.entries(expected.candidates)) differ(`votes of ${name}`, votes.get(nameKey(name)), want)
+  if (votes.size !== Object.keys(expected.candidates).length) out.push(`${label}: ${votes.size} candidates published, ${Object.keys(expected.candidates).length} in the file`)
+  return out
+}

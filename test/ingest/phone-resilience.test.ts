@@ -74,6 +74,31 @@ t.test('the bus cannot confirm: no receipt, the caller is told to call again, no
   t.equal((await h.returnsOnBus()).length, 1)
 })
 
+t.test('the bus wrote the return but its answer was lost: the official calls again with the same figures, and it is the same return', async (t) => {
+  let loseAnswer = true
+  // As when Kafka stores the record but the acknowledgement times out: ingest must say "not
+  // recorded", yet the record is in [returns]. The second call must not make a second return.
+  const wrapBus = (bus: Bus): Bus => ({
+    ...bus,
+    produce: async (topic, records) => {
+      const written = await bus.produce(topic, records)
+      if (loseAnswer && topic === TOPICS.returns) throw new Error('request timed out')
+      return written
+    },
+  })
+  const h = await startPhone(t, { wrapBus })
+  const { code, pin } = h.login('S3')
+  const keys = [`${code}#`, `${pin}#`, ...S3_FIGURES.map((f) => `${f}#`), '1']
+  const first = await h.play(keys)
+  t.match(first.last?.say[0]?.text, /n’ont pas pu être enregistrés/)
+  loseAnswer = false
+  const second = await h.play(keys)
+  t.match(second.last?.say[0]?.text, /Vos résultats sont enregistrés/)
+  const onBus = await h.returnsOnBus()
+  t.equal(onBus.length, 2, 'the record of each call is on the bus')
+  t.equal(new Set(onBus.map((r) => r.message.returnId)).size, 1, 'both are one return: consolidate stores it once')
+})
+
 t.test('before any election is loaded the line says it is not open yet', async (t) => {
   const h = await startIngest(t, { election: undefined })
   const call = new PhoneCall({ voiceUrl: `${h.url}/v1/phone/voice` })

@@ -1,0 +1,103 @@
+// The readers of bench/night: wrk reading a mix of the site's pages through Varnish for the whole
+// night, and a watcher timing, for a sample of stations, the 202 of their return to the moment
+// their commune's page, read through Varnish as a reader would, counts them.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseWrk, type WrkFigures } from '../../ops/loadtest/wrk-output.js'
+import { REPO_ROOT } from '../../test/helpers/run-elections.js'
+
+const URL_MIX = join(REPO_ROOT, 'ops', 'loadtest', 'url-mix.lua')
+
+export interface Readers {
+  pid: number | undefined
+  /** Stops wrk (SIGINT: it prints its report) and reads its figures. */
+  stop(): Promise<WrkFigures>
+}
+
+/**
+ * wrk with `connections` keep-alive connections over `paths` (the national, département and some
+ * commune pages), each connection waiting between requests so that together they ask about
+ * `rate` pages a second: unpaced, wrk and Varnish alone take both cores of a 2-core machine and
+ * starve the pipeline they are meant to watch (in production Varnish runs on other hosts).
+ */
+export function startReaders(varnishUrl: string, paths: readonly string[], connections: number, rate: number, dir: string): Readers {
+  const pathsFile = join(dir, 'reader-paths.txt')
+  writeFileSync(pathsFile, `${paths.join('\n')}\n`)
+  const script = join(dir, 'paced-url-mix.lua')
+  writeFileSync(script, `dofile(${JSON.stringify(URL_MIX)})\nfunction delay()\n  return ${Math.round((connections * 1000) / rate)}\nend\n`)
+  const wrk = spawn('wrk', ['-t1', `-c${connections}`, '-d3600s', '--latency', '-s', script, varnishUrl, '--', pathsFile], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  wrk.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  wrk.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = once(wrk, 'exit')
+  process.once('exit', () => wrk.kill('SIGKILL'))
+  return {
+    pid: wrk.pid,
+    async stop() {
+      wrk.kill('SIGINT')
+      await exited
+      return parseWrk(out)
+    },
+  }
+}
+
+/** Each sampled station's commune (a commune with that one station, so its page counting 1 means this station). */
+export interface LatencySample {
+  stationId: string
+  commune: string
+}
+
+export interface PageLatency {
+  /** Called at the 202 of a sampled station's return. */
+  acknowledged(stationId: string): void
+  /** Stops watching; the times in ms of the stations seen, and how many were acknowledged but never seen. */
+  stop(): { times: number[]; unseen: number }
+}
+
+/** Polls, every `intervalMs`, the commune page of each acknowledged, not yet seen station through Varnish. */
+export function watchPageLatency(varnishUrl: string, samples: readonly LatencySample[], intervalMs = 250): PageLatency {
+  const communeOf = new Map(samples.map((s) => [s.stationId, s.commune]))
+  const ackedAt = new Map<string, number>()
+  const seen = new Set<string>()
+  const times: number[] = []
+  let stopped = false
+  const poll = async () => {
+    while (!stopped) {
+      const due = Date.now() + intervalMs
+      await Promise.all(
+        [...ackedAt].map(async ([stationId, at]) => {
+          try {
+            const res = await fetch(`${varnishUrl}/commune/${communeOf.get(stationId) ?? ''}/index.json`, { signal: AbortSignal.timeout(5000) })
+            if (res.status !== 200) return void (await res.arrayBuffer())
+            const page = (await res.json()) as { stations?: { reported?: number } }
+            if ((page.stations?.reported ?? 0) >= 1 && ackedAt.delete(stationId)) {
+              seen.add(stationId)
+              times.push(performance.now() - at)
+            }
+          } catch {
+            // Not there yet, or Varnish busy: the next round asks again.
+          }
+        }),
+      )
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())))
+    }
+  }
+  const running = poll()
+  return {
+    acknowledged(stationId) {
+      if (communeOf.has(stationId) && !ackedAt.has(stationId) && !seen.has(stationId)) ackedAt.set(stationId, performance.now())
+    },
+    stop() {
+      stopped = true
+      void running
+      return { times: times.slice(), unseen: ackedAt.size }
+    },
+  }
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
+}

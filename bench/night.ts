@@ -1,0 +1,332 @@
+// bench/night: the whole election night at France scale on the real stack. Ingest, consolidate,
+// publish and the desk run as separate processes on Kafka, PostgreSQL and Redis; every station of
+// the file is submitted at full speed through the ingest API, most by upload (the batch API) and a
+// share by phone (simulated calls on the IVR webhook, with their station code and PIN); wrk reads
+// pages through Varnish (a private nginx + Varnish serving the publisher's folder) all the while.
+// With --chaos the services are killed with SIGKILL at random moments and started again, and the
+// Kafka broker, PostgreSQL and Redis (private instances, never the shared stack's) are restarted
+// once each; the client sends again whatever was not acknowledged.
+// At the end, in both modes: the published national and per-département figures must equal the
+// file's sums, every receipt the client got must be one stored return, and every station must
+// have exactly one stored return; otherwise it prints what differs and exits 1.
+//
+// usage: bench/night [FILE] [--chaos] [--skip-embedded] [--phone-share 0.02] [--readers 16] [--reader-rate 300] [--seed N]
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { readResultsFile } from '../bin/import/results-file.js'
+import { replayItems, submitReturns, type ReplayItem, type SubmitReport } from '../bin/replay-client.js'
+import { phoneReturns, readCredentialsCsv } from '../bin/replay-phone.js'
+import { PHONE_VOICE_PATH } from '../bin/phone-caller.js'
+import { createDeployment, startService, type Deployment, type Teardown } from '../test/helpers/distributed.js'
+import { privateBroker, privatePostgres, privateRedis } from '../test/helpers/private-services.js'
+import { readWideLines, wideTotals, type WideTotals } from '../test/helpers/wide-results.js'
+import { totalsDifferences, type PublishedArea } from '../test/helpers/published-totals.js'
+import { runElections } from '../test/helpers/run-elections.js'
+import { freePort, startNginx, startVarnish } from '../ops/loadtest/serving-instances.js'
+import { watchPeaks } from './lib/process-peaks.js'
+import { printEmbeddedReplay } from './lib/embedded-replay.js'
+import { SupervisedService } from './lib/supervised-service.js'
+import { percentile, startReaders, watchPageLatency, type LatencySample } from './lib/night-readers.js'
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    chaos: { type: 'boolean', default: false },
+    'skip-embedded': { type: 'boolean', default: false },
+    'phone-share': { type: 'string', default: '0.02' },
+    readers: { type: 'string', default: '16' },
+    'reader-rate': { type: 'string', default: '300' },
+    seed: { type: 'string' },
+  },
+})
+const file = resolve(positionals[0] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', '2017-presidentielle-1_par_bureau_large.csv.gz'))
+const phoneShare = Number(opts['phone-share'])
+if (!(phoneShare >= 0 && phoneShare <= 1)) throw new Error(`--phone-share takes a share between 0 and 1, not ${opts['phone-share']}`)
+const readerConnections = Number(opts.readers)
+if (!Number.isInteger(readerConnections) || readerConnections < 1) throw new Error(`--readers takes a number of connections, not ${opts.readers}`)
+const readerRate = Number(opts['reader-rate'])
+if (!(readerRate > 0)) throw new Error(`--reader-rate takes pages per second, not ${opts['reader-rate']}`)
+const seed = Number(opts.seed ?? Date.now() % 1_000_000)
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+const work = mkdtempSync(join(tmpdir(), 'bench-night-'))
+// nginx's workers run as nobody when started as root: the path to the published folder must be readable.
+chmodSync(work, 0o755)
+mkdirSync(join(work, 'deployment'), { mode: 0o755 })
+const cleanups: (() => Promise<void> | void)[] = []
+const teardown: Teardown = { teardown: (fn) => void cleanups.push(fn) }
+
+/** A small seeded generator (mulberry32), so a chaos schedule can be replayed with --seed. */
+function seeded(s: number): () => number {
+  let a = s >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let x = Math.imul(a ^ (a >>> 15), 1 | a)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+}
+const random = seeded(seed)
+
+function need(name: string): string {
+  const v = process.env[name]
+  if (!v) throw new Error(`${name} is not set: eval "$(cat /tmp/stack.env)" (or ops/stack up) first`)
+  return v
+}
+
+function readJsonFile<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T
+  } catch {
+    return undefined
+  }
+}
+
+/** The file's sums, nationally and per département, by plain string splitting (not the importer). */
+function expectedTotals(): { national: WideTotals; departements: Map<string, WideTotals> } {
+  const { header, rows } = readWideLines(file)
+  const col = header.indexOf('departement')
+  if (col < 0) throw new Error(`${file}: no departement column: bench/night checks totals on the wide 2017 layout`)
+  const byDept = new Map<string, string[][]>()
+  for (const r of rows) {
+    const code = r[col] ?? ''
+    const list = byDept.get(code) ?? []
+    list.push(r)
+    byDept.set(code, list)
+  }
+  return { national: wideTotals(header, rows), departements: new Map([...byDept].map(([code, rs]) => [code, wideTotals(header, rs)])) }
+}
+
+console.log(`bench/night${opts.chaos ? ' --chaos' : ''}: ${file}  (seed ${seed}, phone share ${phoneShare}, ${readerConnections} reader connections, ${readerRate} pages/s)`)
+const imported = await readResultsFile(file)
+const items = replayItems(imported.definition, imported.returns)
+const stationsTotal = new Set(items.map((i) => i.stationId)).size
+const expected = expectedTotals()
+const phoneStations = new Set([...new Set(items.map((i) => i.stationId))].filter(() => random() < phoneShare))
+const uploadItems = items.filter((i) => !phoneStations.has(i.stationId))
+const phoneItems = items.filter((i) => phoneStations.has(i.stationId))
+console.log(`returns in the file: ${items.length} (${stationsTotal} stations): ${uploadItems.length} by upload, ${phoneItems.length} by phone`)
+
+let failed = false
+try {
+  // The servers: the shared stack's, or in chaos mode private ones that may be restarted.
+  const s3Endpoint = need('TEST_S3_ENDPOINT')
+  let services = { brokers: need('TEST_KAFKA_BROKERS'), adminUrl: need('TEST_DATABASE_URL'), redisUrl: need('TEST_REDIS_URL'), s3Endpoint }
+  const infraEvents: { name: string; run(): Promise<void> }[] = []
+  if (opts.chaos) {
+    const broker = privateBroker(join(work, 'private'), 19192)
+    const postgres = await privatePostgres(join(work, 'private', 'postgres'), 15433)
+    const redis = privateRedis(join(work, 'private', 'redis'), 16380)
+    console.log('starting a private Kafka broker, PostgreSQL and Redis …')
+    await Promise.all([broker.start(), postgres.start(), redis.start()])
+    cleanups.push(() => broker.stop(), () => postgres.stop(), () => redis.stop())
+    services = { brokers: broker.address, adminUrl: postgres.address, redisUrl: redis.address, s3Endpoint }
+    infraEvents.push(
+      { name: 'Kafka broker stopped and started', run: async () => (await broker.stop(), await broker.start()) },
+      { name: 'PostgreSQL restarted (-m immediate: a crash, then recovery)', run: () => postgres.restart('immediate') },
+      { name: 'Redis stopped and started (empty: no persistence)', run: async () => (await redis.stop(), await redis.start()) },
+    )
+  }
+  const d: Deployment = await createDeployment(services, join(work, 'deployment'), teardown, 'night')
+
+  // The serving tier: a private nginx on the publisher's folder, a private Varnish in front.
+  const nginx = await startNginx({ root: d.outputDir })
+  cleanups.push(() => nginx.stop())
+  const varnish = await startVarnish(Number(new URL(nginx.site).port), { storage: 'malloc,256m' })
+  cleanups.push(() => varnish.stop())
+
+  const phoneSecret = 'night-bench-webhook-secret-0123456789'
+  const env: Record<string, string> = {
+    ...d.env,
+    PUBLISH_INTERVAL_MS: '1000',
+    VARNISH_URL: varnish.url,
+    PORT_INGEST: String(await freePort()),
+    PORT_DESK: '0',
+    PHONE_WEBHOOK_SECRET: phoneSecret,
+    LOG_LEVEL: 'warn',
+  }
+  delete env.S3_BUCKET
+  delete env.S3_ENDPOINT
+
+  const load = await runElections(['election', 'load', file], env)
+  if (load.code !== 0) throw new Error(`election load failed:\n${load.stderr}`)
+  const credentialsDir = join(work, 'credentials')
+  let logins = new Map<string, { code: string; pin: string }>()
+  if (phoneStations.size > 0) {
+    const issued = await runElections(['credentials', 'issue', file, '--out', credentialsDir, ...[...phoneStations].flatMap((s) => ['--station', s])], env)
+    if (issued.code !== 0) throw new Error(`credentials issue failed:\n${issued.stderr}`)
+    logins = await readCredentialsCsv(join(credentialsDir, 'credentials.csv'))
+  }
+
+  const supervised = Object.fromEntries(
+    (['consolidate', 'publish', 'desk', 'ingest'] as const).map((name) => [name, new SupervisedService(name, () => startService(d, name, env, 180_000))]),
+  ) as Record<'consolidate' | 'publish' | 'desk' | 'ingest', SupervisedService>
+  for (const s of Object.values(supervised)) await s.launch()
+  cleanups.push(async () => {
+    for (const s of Object.values(supervised)) await s.stop()
+  })
+  const ingestUrl = supervised.ingest.current?.url ?? ''
+
+  // Readers: the national, every région and département page, and 300 communes, in HTML and JSON.
+  const areas = imported.definition.areas
+  const communes = areas.filter((a) => a.level === 'commune')
+  const readerPaths = ['/', '/index.json', '/status.json']
+  for (const a of areas.filter((x) => x.level === 'region' || x.level === 'departement')) readerPaths.push(`/${a.level}/${a.code}/`, `/${a.level}/${a.code}/index.json`)
+  for (let i = 0; i < 300; i++) readerPaths.push(`/commune/${communes[Math.floor(random() * communes.length)]?.code ?? ''}/`)
+  // 202 → page: stations alone in their commune and sent by upload, 200 of them at random.
+  const perCommune = new Map<string, number>()
+  for (const s of imported.definition.stations) perCommune.set(s.commune, (perCommune.get(s.commune) ?? 0) + 1)
+  const candidates: LatencySample[] = imported.definition.stations
+    .filter((s) => perCommune.get(s.commune) === 1 && !phoneStations.has(s.id))
+    .map((s) => ({ stationId: s.id, commune: s.commune }))
+  const samples = candidates.filter(() => random() < 200 / Math.max(1, candidates.length))
+
+  // The readers start with the first published figures: before them only the empty site exists.
+  let readers: ReturnType<typeof startReaders> | undefined
+  let readersFrom = 0
+  const latency = watchPageLatency(varnish.url, samples)
+  const peaksWatch = watchPeaks(() => ({
+    ...Object.fromEntries(Object.values(supervised).map((s) => [s.name, s.current?.child.pid])),
+    'bench (replay client, latency watcher)': process.pid,
+    'wrk (readers)': readers?.pid,
+  }))
+
+  // The night.
+  const started = performance.now()
+  const chaosLog: string[] = []
+  const chaos = opts.chaos
+    ? (async () => {
+        const events = [
+          ...(['ingest', 'consolidate', 'publish'] as const).map((n) => ({ name: `${n} killed (SIGKILL) and started again`, run: () => supervised[n].killAndRestart() })),
+          ...infraEvents,
+        ].sort(() => random() - 0.5)
+        for (const e of events) {
+          await new Promise((r) => setTimeout(r, 2000 + random() * 6000))
+          const at = performance.now()
+          await e.run()
+          chaosLog.push(`${seconds(at - started)}: ${e.name} (took ${seconds(performance.now() - at)})`)
+          console.error(`  chaos ${chaosLog.at(-1) ?? ''}`)
+        }
+      })()
+    : Promise.resolve()
+  let clientDoneAt: number | undefined
+  const client = Promise.all([
+    submitReturns({ ingestUrl, token: d.token, items: uploadItems, onAccepted: (item) => latency.acknowledged(item.stationId) }),
+    phoneReturns({
+      caller: { voiceUrl: `${ingestUrl}${PHONE_VOICE_PATH}`, secret: phoneSecret },
+      definition: imported.definition,
+      items: phoneItems,
+      logins,
+    }),
+  ]).finally(() => (clientDoneAt = performance.now()))
+  let clientError: unknown
+  const reports = client.catch((err: unknown) => void (clientError = err))
+
+  let nextProgress = performance.now() + 15_000
+  const reported = () => readJsonFile<{ stations: { reported: number } }>(join(d.outputDir, 'status.json'))?.stations.reported ?? 0
+  const deadline = performance.now() + 30 * 60_000
+  for (;;) {
+    const now = reported()
+    if (readers === undefined && now > 0) {
+      readers = startReaders(varnish.url, readerPaths, readerConnections, readerRate, work)
+      readersFrom = performance.now()
+    }
+    if (now >= stationsTotal) break
+    if (clientError !== undefined) throw clientError
+    if (performance.now() > deadline) throw new Error(`after 30 minutes status.json shows ${reported()} of ${stationsTotal} stations`)
+    if (performance.now() >= nextProgress) {
+      nextProgress += 15_000
+      console.error(`  … ${seconds(performance.now() - started)}: ${reported()} of ${stationsTotal} stations in status.json${clientDoneAt ? '' : ' (client still sending)'}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const wall = performance.now() - started
+  const [upload, phone] = ((await reports) ?? []) as SubmitReport[]
+  await chaos
+  const readerFigures = await (readers as NonNullable<typeof readers>).stop()
+  const lat = latency.stop()
+  const peaks = peaksWatch.stop()
+
+  // The report.
+  const mode = opts.chaos ? 'chaos: private Kafka, PostgreSQL, Redis' : 'shared stack Kafka, PostgreSQL, Redis'
+  console.log(`\nnight, distributed (ingest, consolidate, publish, desk as processes; ${mode}; folder → private nginx → Varnish):`)
+  console.log(`  first submission → last page (status.json counts every station): ${seconds(wall)}  (${Math.round(stationsTotal / (wall / 1000))} returns/s end to end; goal ≤ 60 s ${wall <= 60_000 ? 'met' : 'NOT met'})`)
+  if (clientDoneAt !== undefined) console.log(`  client finished submitting after ${seconds(clientDoneAt - started)}`)
+  for (const [label, r] of [['upload', upload], ['phone', phone]] as const) {
+    if (r) console.log(`  ${label}: ${r.accepted} accepted, ${r.rejected} rejected${r.rejected ? ` (${JSON.stringify(r.rejectedByCode)})` : ''}, ${r.retries} retried ${label === 'upload' ? 'batches' : 'calls'}`)
+    for (const sample of r?.rejectionSamples ?? []) console.log(`    ${sample}`)
+  }
+  const sorted = lat.times.slice().sort((a, b) => a - b)
+  console.log(`  202 → commune page through Varnish counts the station (${sorted.length} sampled stations${lat.unseen ? `, ${lat.unseen} never seen` : ''}): p50 ${seconds(percentile(sorted, 50))}, p99 ${seconds(percentile(sorted, 99))}, max ${seconds(sorted.at(-1) ?? NaN)}`)
+  console.log(`  first figures published after ${seconds(readersFrom - started)}`)
+  console.log(`  readers from then on (wrk, ${readerConnections} connections paced to ${readerRate} pages/s in all, ${readerPaths.length} paths through Varnish, a 404 is a page not written yet): ${readerFigures.requestsPerSecond.toFixed(0)} req/s, p50 ${readerFigures.p50Ms.toFixed(1)} ms, p99 ${readerFigures.p99Ms.toFixed(1)} ms, errors ${readerFigures.errors} (${readerFigures.errorDetail})`)
+  for (const [name, mb] of Object.entries(peaks)) console.log(`  peak RSS ${name}: ${mb} MB`)
+  for (const s of Object.values(supervised)) {
+    if (s.kills > 0 || s.unplannedExits.length > 0) console.log(`  ${s.name}: killed ${s.kills}×, exited on its own ${s.unplannedExits.length}×`)
+    for (const why of s.unplannedExits) console.log(`    ${why}`)
+  }
+  if (opts.chaos) for (const line of chaosLog) console.log(`  chaos at ${line}`)
+
+  // The checks.
+  const problems: string[] = []
+  const national = readJsonFile<PublishedArea>(join(d.outputDir, 'index.json'))
+  if (national === undefined) problems.push('no national index.json')
+  else problems.push(...totalsDifferences(national, expected.national, 'national'))
+  for (const [code, want] of expected.departements) {
+    const page = readJsonFile<PublishedArea>(join(d.outputDir, 'departement', code, 'index.json'))
+    if (page === undefined) problems.push(`département ${code}: no index.json`)
+    else problems.push(...totalsDifferences(page, want, `département ${code}`))
+  }
+  problems.push(...(await storedReturnProblems(env.DATABASE_URL ?? '', upload?.receipts ?? new Map(), items)))
+  if (problems.length === 0) {
+    console.log(`  checks: national and ${expected.departements.size} départements equal the file's sums; ${upload?.receipts.size ?? 0} receipts are ${upload?.receipts.size ?? 0} stored returns; every station has exactly one stored return`)
+  } else {
+    failed = true
+    console.log(`  CHECKS FAILED (${problems.length}):`)
+    for (const p of problems.slice(0, 50)) console.log(`    ${p}`)
+  }
+  await chaos
+} finally {
+  for (const fn of cleanups.reverse()) await fn()
+}
+
+if (!opts['skip-embedded'] && !failed) await printEmbeddedReplay(file, work)
+rmSync(work, { recursive: true, force: true })
+process.exit(failed ? 1 : 0)
+
+/** Every receipt the client got is the one stored return of that id; every station has exactly one return. */
+async function storedReturnProblems(databaseUrl: string, receipts: ReadonlyMap<string, string>, all: readonly ReplayItem[]): Promise<string[]> {
+  const db = new pg.Client({ connectionString: databaseUrl })
+  await db.connect()
+  try {
+    const rows = (await db.query<{ return_id: string; receipt: string; station_id: string; channel: string }>('SELECT return_id, receipt, station_id, channel FROM returns')).rows
+    const problems: string[] = []
+    // return_id is UNIQUE in the table: one id is at most one row.
+    const receiptOf = new Map<string, string>()
+    const byReceipt = new Map<string, number>()
+    const byStation = new Map<string, string[]>()
+    for (const r of rows) {
+      receiptOf.set(r.return_id, r.receipt)
+      byReceipt.set(r.receipt, (byReceipt.get(r.receipt) ?? 0) + 1)
+      const list = byStation.get(r.station_id) ?? []
+      list.push(`${r.channel} ${r.return_id}`)
+      byStation.set(r.station_id, list)
+    }
+    for (const [returnId, receipt] of receipts) {
+      const stored = receiptOf.get(returnId)
+      if (stored === undefined) problems.push(`receipt ${receipt} (${returnId}): no stored return`)
+      else if (stored !== receipt) problems.push(`receipt ${receipt} (${returnId}): stored with receipt ${stored}`)
+      if ((byReceipt.get(receipt) ?? 0) > 1) problems.push(`receipt ${receipt}: ${byReceipt.get(receipt)} stored returns carry it`)
+    }
+    for (const stationId of new Set(all.map((i) => i.stationId))) {
+      const stored = byStation.get(stationId) ?? []
+      if (stored.length !== 1) problems.push(`station ${stationId}: ${stored.length} stored returns${stored.length ? ` (${stored.join(', ')})` : ''}`)
+    }
+    if (rows.length !== all.length) problems.push(`${rows.length} stored returns for ${all.length} rows in the file`)
+    return problems
+  } finally {
+    await db.end()
+  }
+}
