@@ -72,7 +72,7 @@ const random = seeded(seed)
 
 function need(name: string): string {
   const v = process.env[name]
-  if (!v) throw new Error(`${name} is not set: eval "$(cat /tmp/stack.env)" (or ops/stack up) first`)
+  if (!v) throw new Error(`${name} is not set: run bench/night (it brings the stack up), or eval "$(ops/stack up)" first`)
   return v
 }
 
