@@ -41,8 +41,7 @@ export async function enqueueStationResults(tx: Queryable, results: readonly Sta
     const key = stationResultKey(r.electionId, r.contestId, r.stationId)
     const previous = earlier.get(key)
     earlier.set(key, r)
-    const { history: _ignored, ...current } = r
-    return previous === undefined || previous.version >= r.version ? current : { ...current, history: [...(previous.history ?? []), publishedVersion(previous)] }
+    return previous === undefined || previous.version >= r.version ? r : { ...r, history: [...(previous.history ?? []), publishedVersion(previous)] }
   })
   return enqueueOutbox(tx, withHistory.map(stationResultMessage), at)
 }
