@@ -2,6 +2,7 @@
 // to a temporary file in the same folder and is renamed over the old one: a reader gets the old
 // page or the new one, never half of one.
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 import type { Storage, StoredObjectMeta } from './storage.js'
 import { assertSafeKey } from './storage-key.js'
@@ -40,6 +41,10 @@ export function createFsStorage(dir: string, options: FsStorageOptions = {}): St
         knownDirs.add(folder)
       }
       const tmp = join(folder, `${tmpPrefix}-${tmpCounter++}`)
+      if (!options.durable && body.length <= SYNC_WRITE_MAX_BYTES) {
+        writeSmallFile(folder, tmp, path, body)
+        return
+      }
       const fh = await open(tmp, 'w').catch(async (err: NodeJS.ErrnoException) => {
         // The folder was removed behind our back (an operator cleaning the output): recreate it.
         if (err.code !== 'ENOENT') throw err
@@ -70,6 +75,28 @@ export function createFsStorage(dir: string, options: FsStorageOptions = {}): St
       return root
     },
   }
+}
+
+/**
+ * Pages, their variants and shards (nearly all under 100 KB) are written with synchronous calls:
+ * each asynchronous call is a round trip through libuv's thread pool, and a file is four of them
+ * (open, write, close, rename). On the finder's 129,331 files in a tmpfs folder the synchronous
+ * writes took 5.0–5.2 s of system and 13.3–14.1 s of user CPU, against 8.2–8.4 s and 16.0–17.3 s
+ * asynchronously. A page blocks the event loop for tens of microseconds; files above this size
+ * (the France-wide downloads, tens of megabytes) stay asynchronous so they never block it for long.
+ */
+const SYNC_WRITE_MAX_BYTES = 1024 * 1024
+
+function writeSmallFile(folder: string, tmp: string, path: string, body: Buffer): void {
+  try {
+    writeFileSync(tmp, body)
+  } catch (err) {
+    // The folder was removed behind our back (an operator cleaning the output): recreate it.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    mkdirSync(folder, { recursive: true })
+    writeFileSync(tmp, body)
+  }
+  renameSync(tmp, path)
 }
 
 /** Makes a rename in `folder` durable (the folder's entry, not only the file's bytes). */
