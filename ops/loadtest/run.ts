@@ -60,7 +60,7 @@ backend default {
 }
 `
 
-const CACHE_COUNTERS = ['MAIN.cache_hit', 'MAIN.cache_hit_grace', 'MAIN.cache_miss', 'MAIN.cache_hitmiss', 'MAIN.cache_hitpass', 'MAIN.backend_req']
+const CACHE_COUNTERS = ['MAIN.cache_hit', 'MAIN.cache_hit_grace', 'MAIN.cache_miss', 'MAIN.cache_hitmiss', 'MAIN.cache_hitpass', 'MAIN.backend_req', 'MAIN.n_lru_nuked']
 
 interface Target {
   name: string
@@ -75,6 +75,8 @@ interface Measurement extends WrkFigures {
   hitRatio?: number
   backendRequests?: number
   offload?: number
+  /** Objects evicted to make room (storage full): each is a later miss. */
+  evictions?: number
 }
 
 const run = promisify(execFile)
@@ -101,6 +103,7 @@ async function measure(target: Target, pathsFile: string, options: { threads: nu
     figures.lookups = lookups
     figures.hitRatio = lookups > 0 ? hits / lookups : 0
     figures.backendRequests = delta('MAIN.backend_req')
+    figures.evictions = delta('MAIN.n_lru_nuked')
     // What nginx was spared, counted from the requests themselves: a restart after a purge
     // (vcl_hit) counts one lookup as a hit and then a miss, so this is the stricter figure.
     figures.offload = figures.requests > 0 ? 1 - figures.backendRequests / figures.requests : 0
@@ -160,6 +163,7 @@ function summarize(name: string, rounds: Measurement[]): Measurement {
     const hits = rounds.reduce((sum, m) => sum + (m.hits ?? 0), 0)
     const lookups = rounds.reduce((sum, m) => sum + (m.lookups ?? 0), 0)
     summary.backendRequests = rounds.reduce((sum, m) => sum + (m.backendRequests ?? 0), 0)
+    summary.evictions = rounds.reduce((sum, m) => sum + (m.evictions ?? 0), 0)
     summary.hitRatio = lookups > 0 ? hits / lookups : 0
     summary.offload = 1 - summary.backendRequests / summary.requests
   }
@@ -168,14 +172,14 @@ function summarize(name: string, rounds: Measurement[]): Measurement {
 
 function table(rows: Measurement[]): string {
   const lines = [
-    '| target | req/s | p50 | p99 | errors | hit ratio | requests to nginx | offload |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| target | req/s | p50 | p99 | errors | hit ratio | requests to nginx | offload | evicted |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
   for (const row of rows) {
     const hit = row.hitRatio === undefined ? '—' : `${(100 * row.hitRatio).toFixed(2)} %`
     const origin = row.backendRequests === undefined ? '—' : String(row.backendRequests)
     const offload = row.offload === undefined ? '—' : `${(100 * row.offload).toFixed(2)} %`
-    lines.push(`| ${row.name} | ${Math.round(row.requestsPerSecond)} | ${row.p50Ms.toFixed(2)} ms | ${row.p99Ms.toFixed(2)} ms | ${row.errors} (${row.errorDetail}) | ${hit} | ${origin} | ${offload} |`)
+    lines.push(`| ${row.name} | ${Math.round(row.requestsPerSecond)} | ${row.p50Ms.toFixed(2)} ms | ${row.p99Ms.toFixed(2)} ms | ${row.errors} (${row.errorDetail}) | ${hit} | ${origin} | ${offload} | ${row.evictions ?? '—'} |`)
   }
   return lines.join('\n')
 }
