@@ -10,7 +10,11 @@
 // file's sums, every receipt the client got must be one stored return, and every station must
 // have exactly one stored return; otherwise it prints what differs and exits 1.
 //
-// usage: bench/night [FILE] [--chaos] [--skip-embedded] [--phone-share 0.02] [--readers 16] [--reader-rate 300] [--seed N]
+// The faults fall at random moments spread over the first --chaos-window seconds of the replay
+// (by default one second per 300 stations: 231 s for France, while its client sends for about 170 s
+// and its pages follow for about 400 s), in a random order, at least 5 s apart.
+//
+// usage: bench/night [FILE] [--chaos] [--chaos-window S] [--skip-embedded] [--phone-share 0.02] [--readers 16] [--reader-rate 300] [--seed N]
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -35,6 +39,7 @@ const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     chaos: { type: 'boolean', default: false },
+    'chaos-window': { type: 'string' },
     'skip-embedded': { type: 'boolean', default: false },
     'phone-share': { type: 'string', default: '0.02' },
     readers: { type: 'string', default: '16' },
@@ -193,7 +198,10 @@ try {
     'wrk (readers)': readers?.pid,
   }))
 
-  // The night.
+  // The night. Chaos: 6 moments drawn uniformly over the window, in order.
+  const chaosWindowMs = 1000 * Number(opts['chaos-window'] ?? Math.max(20, stationsTotal / 300))
+  if (!(chaosWindowMs >= 10_000)) throw new Error(`--chaos-window takes seconds (10 at least), not ${opts['chaos-window']}`)
+  const chaosTimes = Array.from({ length: 3 + infraEvents.length }, () => 5000 + random() * (chaosWindowMs - 5000)).sort((a, b) => a - b)
   const started = performance.now()
   const chaosLog: string[] = []
   const chaos = opts.chaos
@@ -202,8 +210,10 @@ try {
           ...(['ingest', 'consolidate', 'publish'] as const).map((n) => ({ name: `${n} killed (SIGKILL) and started again`, run: () => supervised[n].killAndRestart() })),
           ...infraEvents,
         ].sort(() => random() - 0.5)
-        for (const e of events) {
-          await new Promise((r) => setTimeout(r, 2000 + random() * 6000))
+        for (const [i, e] of events.entries()) {
+          // Not before its moment, nor sooner than 5 s after the previous fault's end.
+          const due = started + (chaosTimes[i] ?? 0)
+          await new Promise((r) => setTimeout(r, Math.max(5000, due - performance.now())))
           const at = performance.now()
           await e.run()
           chaosLog.push(`${seconds(at - started)}: ${e.name} (took ${seconds(performance.now() - at)})`)
