@@ -1,7 +1,8 @@
 // Submits a results file's returns by phone: one simulated call per station on the IVR webhook,
 // keying in the station's figures in sheet order and confirming, the way an official would. A
-// call that ends without a receipt because the bus could not confirm is made again, as the
-// official is told to; anything else that ends a call without a receipt is reported as rejected.
+// call that ends without a receipt and a prompt to call again (the bus could not confirm, a
+// technical problem, the service lost the call) is made again, as the official is told to;
+// anything else that ends a call without a receipt is reported as rejected.
 import { readFile } from 'node:fs/promises'
 import { parseString } from 'fast-csv'
 import type { ElectionDefinition } from '../core/schemas.js'
@@ -102,8 +103,10 @@ async function placeCall(options: PhoneReplayOptions, call: StationCall, report:
       report.accepted += call.items.length
       return
     }
-    // No receipt because nothing was made durable (or the line was down): call again, as the official would.
-    const retryable = failure !== undefined || heard.includes(prompts.notRecorded) || heard.includes(prompts.technicalProblem)
+    // No receipt because nothing was made durable, the line was down, or the service lost the
+    // call (its state lives in Redis, which may restart empty): the line says to call again, and
+    // the official does.
+    const retryable = failure !== undefined || [prompts.notRecorded, prompts.technicalProblem, prompts.expired].some((p) => heard.includes(p))
     if (!retryable || attempt >= MAX_CALLS_PER_STATION) {
       return reject(report, call, { code: retryable ? 'not-recorded' : 'call-refused', message: failure ?? heard.join(' ').slice(0, 300) })
     }
