@@ -222,6 +222,7 @@ try {
       })()
     : Promise.resolve()
   let clientDoneAt: number | undefined
+  let clientReports: SubmitReport[] | undefined
   const client = Promise.all([
     submitReturns({ ingestUrl, token: d.token, items: uploadItems, onAccepted: (item) => latency.acknowledged(item.stationId) }),
     phoneReturns({
@@ -230,15 +231,27 @@ try {
       items: phoneItems,
       logins,
     }),
-  ]).finally(() => (clientDoneAt = performance.now()))
+  ])
+    .then((r) => (clientReports = r))
+    .finally(() => (clientDoneAt = performance.now()))
   let clientError: unknown
   const reports = client.catch((err: unknown) => void (clientError = err))
 
   let nextProgress = performance.now() + 15_000
   const reported = () => readJsonFile<{ stations: { reported: number } }>(join(d.outputDir, 'status.json'))?.stations.reported ?? 0
   const deadline = performance.now() + 30 * 60_000
+  let lastCount = -1
+  let lastChangeAt = performance.now()
   for (;;) {
     const now = reported()
+    if (now !== lastCount) [lastCount, lastChangeAt] = [now, performance.now()]
+    // Returns the client gave up will never be published: once nothing has moved for a minute,
+    // stop waiting and let the checks say what is missing.
+    const givenUp = clientReports?.reduce((n, r) => n + r.rejected, 0) ?? 0
+    if (givenUp > 0 && performance.now() - lastChangeAt > 60_000) {
+      console.error(`  the client gave up ${givenUp} returns, and status.json has shown ${now} of ${stationsTotal} stations for a minute: stopping`)
+      break
+    }
     if (readers === undefined && now > 0) {
       readers = startReaders(varnish.url, readerPaths, readerConnections, readerRate, work)
       readersFrom = performance.now()
@@ -289,6 +302,7 @@ try {
     if (page === undefined) problems.push(`département ${code}: no index.json`)
     else problems.push(...totalsDifferences(page, want, `département ${code}`))
   }
+  for (const [label, r] of [['upload', upload], ['phone', phone]] as const) if (r && r.rejected > 0) problems.push(`the client gave up ${r.rejected} returns by ${label}`)
   problems.push(...(await storedReturnProblems(env.DATABASE_URL ?? '', upload?.receipts ?? new Map(), items)))
   if (problems.length === 0) {
     console.log(`  checks: national and ${expected.departements.size} départements equal the file's sums; ${upload?.receipts.size ?? 0} receipts are ${upload?.receipts.size ?? 0} stored returns; every station has exactly one stored return`)
