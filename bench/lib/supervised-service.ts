@@ -49,8 +49,23 @@ export class SupervisedService {
     await this.launch()
   }
 
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM, as systemd stops a unit; a process still running after `graceMs` is killed, as
+   * systemd does after TimeoutStopSec, and said so on stderr (a clean stop that hangs is a finding).
+   */
+  async stop(graceMs = 30_000): Promise<void> {
     this.stopping = true
-    await this.current?.stop()
+    const proc = this.current
+    if (proc === undefined) return
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = await Promise.race([
+      proc.stop().then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+    ])
+    clearTimeout(timer)
+    if (!timedOut) return
+    process.stderr.write(`${this.name} did not stop within ${graceMs / 1000} s of SIGTERM; killed (SIGKILL). Its last lines: ${proc.output().trim().split('\n').slice(-3).join(' | ').slice(0, 400)}\n`)
+    proc.child.kill('SIGKILL')
+    await proc.exited
   }
 }
