@@ -25,7 +25,7 @@ export class SupervisedService {
         this.current = proc
         void proc.exited.then(({ code, signal }) => {
           if (this.stopping || this.planned || this.current !== proc) return
-          this.unplannedExits.push(`${this.name} exited (${code ?? signal}): ${proc.output().trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`)
+          this.unplannedExits.push(`${this.name} exited (${code ?? signal}): ${lastLines(proc)}`)
           void this.launch()
         })
         return
@@ -64,8 +64,13 @@ export class SupervisedService {
     ])
     clearTimeout(timer)
     if (!timedOut) return
-    process.stderr.write(`${this.name} did not stop within ${graceMs / 1000} s of SIGTERM; killed (SIGKILL). Its last lines: ${proc.output().trim().split('\n').slice(-3).join(' | ').slice(0, 400)}\n`)
+    process.stderr.write(`${this.name} did not stop within ${graceMs / 1000} s of SIGTERM; killed (SIGKILL). Its last lines: ${lastLines(proc)}\n`)
     proc.child.kill('SIGKILL')
     await proc.exited
   }
+}
+
+/** What a service printed last, on one line, for a report. */
+function lastLines(proc: ServiceProcess): string {
+  return proc.output().trim().split('\n').slice(-3).join(' | ').slice(0, 400)
 }

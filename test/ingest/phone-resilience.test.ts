@@ -7,8 +7,7 @@ import { createMemoryCache } from '../../infra/cache/memory-cache.js'
 import { PhoneCall } from '../../bin/phone-caller.js'
 import { phoneReturns } from '../../bin/replay-phone.js'
 import type { Cache } from '../../infra/cache/cache.js'
-import { startIngest } from '../fixtures/ingest-harness.js'
-import { ingestTestElection } from '../fixtures/ingest-harness.js'
+import { ingestTestElection, startIngest } from '../fixtures/ingest-harness.js'
 import { startPhone, startReplica } from '../fixtures/phone-harness.js'
 
 const S3_FIGURES = ['480', '6', '4', '300', '170']
