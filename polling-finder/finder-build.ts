@@ -4,7 +4,7 @@
 // its variants); the small pages get none (see PRECOMPRESS_MIN_BYTES).
 import { readFileSync } from 'node:fs'
 import type { Storage, StoredObjectMeta } from '../infra/storage/storage.js'
-import { createCompressor } from '../infra/storage/compressed-variants.js'
+import { createVariantWriter, isCompressible } from '../infra/storage/compressed-variants.js'
 import { communeShardPath, DATA_DIR } from './browser/finder-lookup.js'
 import { assembleFinder, type FinderInputs, type FinderModel } from './finder-model.js'
 import { renderCommune, renderDepartement, renderHome, renderStation, renderStreets } from './finder-pages.js'
@@ -16,7 +16,9 @@ export const FINDER_CACHE_CONTROL = 'public, max-age=300'
 /** A shard must load fast on a phone: at most this many bytes once gzipped. */
 export const MAX_SHARD_GZIP_BYTES = 100 * 1024
 const BROWSER_FILES = ['finder-lookup.js', 'finder-page.js', 'finder.css'] as const
-const WRITES_IN_FLIGHT = 16
+/** Files per message to the writer threads, and messages in flight: a bounded window of work. */
+const FILES_PER_BATCH = 8
+const BATCHES_IN_FLIGHT = 4
 /**
  * Pages (and the stylesheet) smaller than this are written without .gz / .br siblings. Nearly every page is one
  * (of 105,115 pages for all of France, 103,497 are 1.0–2.0 KB: the station and commune pages), so
@@ -69,7 +71,6 @@ interface PendingFile {
 export async function buildFinder(inputs: FinderInputs, options: FinderBuildOptions): Promise<FinderBuildSummary> {
   const model = assembleFinder(inputs)
   const files = plannedFiles(model)
-  const compressor = createCompressor()
   const summary: FinderBuildSummary = {
     stations: 0,
     communes: 0,
@@ -94,34 +95,44 @@ export async function buildFinder(inputs: FinderInputs, options: FinderBuildOpti
     if (c.hasAddresses) summary.communesWithAddresses++
   }
   let done = 0
-  const writeOne = async (file: PendingFile) => {
-    const body = Buffer.from(file.body())
-    const variants = file.shard || body.length >= PRECOMPRESS_MIN_BYTES ? await compressor.variants(body) : []
-    await Promise.all(variants.map((v) => options.storage.put(`${FINDER_PREFIX}${file.key}${v.suffix}`, v.body, { ...file.meta, contentEncoding: v.encoding })))
-    await options.storage.put(`${FINDER_PREFIX}${file.key}`, body, file.meta)
-    summary.files++
-    summary.bytes += body.length
-    const gz = variants.find((v) => v.encoding === 'gzip')?.body.length
-    if (gz !== undefined) {
-      summary.precompressed++
-      summary.gzipBytes += gz
-    }
-    if (file.shard && gz !== undefined) {
-      summary.shards++
-      if (gz > summary.largestShard.gzipBytes) summary.largestShard = { key: `${FINDER_PREFIX}${file.key}`, gzipBytes: gz }
-      if (gz > MAX_SHARD_GZIP_BYTES) summary.oversizedShards.push(`${FINDER_PREFIX}${file.key}`)
-    }
-    options.onProgress?.(++done, files.length)
+  const writer = createVariantWriter(options.storage)
+  const writeBatch = async (batch: readonly PendingFile[]) => {
+    const toWrite = batch.map((file) => {
+      const body = Buffer.from(file.body())
+      const variants = file.shard || body.length >= PRECOMPRESS_MIN_BYTES
+      // A page that shrank below the threshold since the last build must not keep its old siblings.
+      return { key: `${FINDER_PREFIX}${file.key}`, body, meta: file.meta, variants, removeStaleVariants: !variants && isCompressible(file.key) }
+    })
+    const outcome = await writer.write(toWrite)
+    outcome.written.forEach((w, i) => {
+      const file = batch[i] as PendingFile
+      summary.files++
+      summary.bytes += toWrite[i]?.body.length ?? 0
+      if (w.gzipBytes !== undefined) {
+        summary.precompressed++
+        summary.gzipBytes += w.gzipBytes
+      }
+      if (file.shard && w.gzipBytes !== undefined) {
+        summary.shards++
+        if (w.gzipBytes > summary.largestShard.gzipBytes) summary.largestShard = { key: w.key, gzipBytes: w.gzipBytes }
+        if (w.gzipBytes > MAX_SHARD_GZIP_BYTES) summary.oversizedShards.push(w.key)
+      }
+      options.onProgress?.(++done, files.length)
+    })
+    if (outcome.error) throw outcome.error
   }
-  // A bounded window: compression and writes overlap without holding every file in memory.
+  // A bounded window: rendering here overlaps compression and writes in the writer threads
+  // without holding every file in memory. The home page is last, alone: it links to everything.
   let next = 0
-  const worker = async () => {
-    while (next < files.length) {
-      const file = files[next++] as PendingFile
-      await writeOne(file)
+  const lane = async () => {
+    while (next < files.length - 1) {
+      const batch = files.slice(next, Math.min(next + FILES_PER_BATCH, files.length - 1))
+      next += batch.length
+      await writeBatch(batch)
     }
   }
-  await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, worker))
+  await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, lane))
+  await writeBatch(files.slice(-1))
   return summary
 }
 

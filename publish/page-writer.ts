@@ -53,6 +53,9 @@ export function cycleFileKeys(tallies: TallyTree, dirty: readonly AreaTally[], o
 }
 
 /** How one cycle writes: `embargoed`, the polls are still open and every file takes its embargoed form (embargo.ts). */
+/** Areas of one level rendered between two waits for the writes in flight (see writeAreas). */
+const AREAS_PER_CHUNK = 64
+
 export interface AreaRun {
   embargoed?: boolean
   /** Called before each area and once at the end, with the number of areas done: a progress bar. */
@@ -67,14 +70,23 @@ export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: 
   let done = 0
   // `dirty` is deepest first; a level is on storage before its parents start.
   for (const level of groupByDepth(dirty)) {
-    for (const tally of level) {
-      run.onAreaDone?.(done++)
-      if (tally.node.area.level === 'commune') await writeStations(writer, tallies, tally.node, options, embargoed)
-      const doc = buildAreaDocument(tallies, tally)
-      if (embargoed) await writeEmbargoedPage(writer, tallies, areaPath(tally.node), doc, renderAreaCsvHeader(tally))
-      else {
-        const extras = tally.node === tallies.tree.root ? nationalExtras(tallies, options) : {}
-        await writePage(writer, areaPath(tally.node), doc, renderAreaCsv(tallies, tally), extras)
+    for (let i = 0; i < level.length; i += AREAS_PER_CHUNK) {
+      const chunk = level.slice(i, i + AREAS_PER_CHUNK)
+      // A commune's station pages are on storage before the commune page linking to them. One
+      // wait per chunk of communes, not per commune: each wait idles the writer threads while
+      // this thread renders the next pages.
+      const communes = chunk.filter((tally) => tally.node.area.level === 'commune')
+      for (const tally of communes) await writeStations(writer, tallies, tally.node, options, embargoed)
+      if (communes.length > 0) await writer.drain()
+      for (const tally of communes) tallies.stationsWritten(tally.node)
+      for (const tally of chunk) {
+        run.onAreaDone?.(done++)
+        const doc = buildAreaDocument(tallies, tally)
+        if (embargoed) await writeEmbargoedPage(writer, tallies, areaPath(tally.node), doc, renderAreaCsvHeader(tally))
+        else {
+          const extras = tally.node === tallies.tree.root ? nationalExtras(tallies, options) : {}
+          await writePage(writer, areaPath(tally.node), doc, renderAreaCsv(tallies, tally), extras)
+        }
       }
     }
     await writer.drain()
@@ -91,7 +103,7 @@ export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: 
   run.onAreaDone?.(done)
 }
 
-/** A commune's station pages whose result changed (all of them the first time), before the commune's own. */
+/** A commune's station pages whose result changed (all of them the first time); the caller drains before the commune's own. */
 async function writeStations(writer: SiteWriter, tallies: TallyTree, commune: AreaNode, options: PageOptions, embargoed: boolean): Promise<void> {
   const stations: Station[] = tallies.stationsToWrite(commune)
   for (const station of stations) {
@@ -101,8 +113,6 @@ async function writeStations(writer: SiteWriter, tallies: TallyTree, commune: Ar
     if (embargoed) await writeEmbargoedPage(writer, tallies, dir, doc, headerOnly(csv))
     else await writePage(writer, dir, doc, csv, {})
   }
-  if (stations.length > 0) await writer.drain()
-  tallies.stationsWritten(commune)
 }
 
 async function writePage(writer: SiteWriter, dir: string, doc: AreaDocument, csv: string, extras: PageExtras): Promise<void> {
@@ -130,7 +140,7 @@ function contestsToWrite(tallies: TallyTree): Contest[] {
 }
 
 /** The map of the national page: who leads each département, for a single-contest election. */
-function nationalExtras(tallies: TallyTree, options: PageOptions): PageExtras {
+export function nationalExtras(tallies: TallyTree, options: PageOptions): PageExtras {
   if (!options.map || tallies.definition.election.contests.length !== 1) return {}
   const leads = []
   for (const region of tallies.tree.root.children) {

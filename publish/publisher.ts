@@ -14,7 +14,7 @@ import type { Registry } from '../infra/metrics.js'
 import { createNoPurger, type Purger } from '../infra/purge/purger.js'
 import type { Storage } from '../infra/storage/storage.js'
 import { createActiveLock, defaultLockTtlMs } from './active-lock.js'
-import { createCompressor } from '../infra/storage/compressed-variants.js'
+import { createVariantWriter } from '../infra/storage/compressed-variants.js'
 import { DownloadVersions, renderDownloads, writeDownloads } from './downloads-writer.js'
 import { isEmbargoed } from './embargo.js'
 import { PageDigests } from './page-digests.js'
@@ -128,7 +128,7 @@ export function buildPublisher(deps: PublisherDeps) {
   const state = new ResultsState(logger, metrics)
   const lock = createActiveLock(cache, deps.lockTtlMs ?? defaultLockTtlMs(intervalMs), logger, metrics)
   const digests = new PageDigests(cache, storage.describe())
-  const compressor = createCompressor()
+  const files = createVariantWriter(storage)
   const purges = createPurgeQueue(purger, logger, metrics)
   const siteUrl = deps.siteUrl ?? 'http://localhost:8080'
   const downloadsIntervalMs = deps.downloadsIntervalMs ?? DOWNLOADS_INTERVAL_MS
@@ -207,7 +207,7 @@ export function buildPublisher(deps: PublisherDeps) {
         const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
         // Untrusted digests are not looked up: a rebuild need not list France's 420,000 keys.
         const keys = trustDigests ? [...cycleFileKeys(tallies, dirty, deps.pages), ...(siteWide?.files.map((f) => f.key) ?? [])] : []
-        writer = await SiteWriter.open({ storage, digests, compressor, signal }, keys, trustDigests)
+        writer = await SiteWriter.open({ digests, files, signal }, keys, trustDigests)
         await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
         const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
         await writeStatus(writer, tallies, embargoed)

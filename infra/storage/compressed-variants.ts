@@ -3,36 +3,29 @@
 // `KEY.gz` and `KEY.br` next to each text file once, and nginx (gzip_static, brotli_static) or S3
 // (Content-Encoding) serve them as they are.
 //
-// Compression runs in worker threads (see WORKERS): the main thread renders on one core while the
-// workers compress on the other, the event loop never blocks, and memory holds only the files in
-// flight (the site writer bounds them).
+// The work runs in worker threads (variant-worker.ts): the main thread renders on one core while
+// the workers compress, and, when the storage is a plain folder, write the files themselves. A
+// France render is a million files: with the writes on the main thread, their system calls (open,
+// write, close, rename, mkdir) kept one core busy while the workers waited for work.
+import assert from 'node:assert/strict'
 import { availableParallelism } from 'node:os'
+import { dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { plainFolderOf, resolveKey } from './fs-storage.js'
+import type { Storage, StoredObjectMeta } from './storage.js'
+import { BROTLI_QUALITY, GZIP_LEVEL, type BatchAnswer, type BatchJob, type Job, type WorkerOptions } from './variant-worker-protocol.js'
 
 /** Text formats; images, fonts and archives are already compressed. */
 const COMPRESSIBLE_EXTENSIONS = ['.html', '.json', '.csv', '.svg', '.xml', '.txt', '.css', '.js']
 
-// Level 6, not 9: on the 2017 pages it gives the same size (29.7 % vs 29.6 % of the plain bytes)
-// for about 40 % of the CPU, measured while choosing it.
-const GZIP_LEVEL = 6
-// Measured on the 107,542 real pages of the 2017 first round (356 MB, min of 3 runs, CPU time for
-// all of France): quality 4 → 102 MB in 7.2 s, 5 → 97 MB in 7.7 s, 6 → 97 MB in 8.1 s,
-// 7 → 97 MB in 10.4 s, 11 → 85 MB in ~400 s. 5 is the knee: 5 % smaller than 4 for about the same
-// CPU, while higher qualities cost more CPU for nothing until 11, which no cycle can afford.
-const BROTLI_QUALITY = 5
-
-/**
- * Compression runs in worker threads, one per core (two on the reference machine), each
- * compressing a file's two variants with zlib's synchronous calls. It was on libuv's pool through
- * zlib's async functions, where each call builds a stream: on a France rebuild (840,000 variants)
- * the main thread spent more time driving those streams than rendering the pages. A job is now one
- * message each way; the main thread renders while the workers compress.
- */
+/** Worker threads, one per core (two on the reference machine): compression is most of the CPU. */
 const WORKERS = Math.max(1, Math.min(availableParallelism(), 4))
+
+export const VARIANT_SUFFIXES = ['.gz', '.br'] as const
 
 export interface CompressedVariant {
   /** Appended to the key of the original: `index.html.gz`. */
-  suffix: '.gz' | '.br'
+  suffix: (typeof VARIANT_SUFFIXES)[number]
   encoding: 'gzip' | 'br'
   body: Buffer
 }
@@ -54,97 +47,200 @@ export function hasVariants(key: string, body: Buffer): boolean {
   return body.length >= MIN_VARIANT_BYTES && isCompressible(key)
 }
 
-export type Compressor = ReturnType<typeof createCompressor>
+/** One file for a VariantWriter. */
+export interface FileToWrite {
+  key: string
+  body: Buffer
+  meta: StoredObjectMeta
+  /** Written with its `.gz` and `.br`, before the file itself. */
+  variants: boolean
+  /** Without variants now, but an older version may have had them: removed before the file is replaced. */
+  removeStaleVariants: boolean
+}
+
+export interface FileWritten {
+  key: string
+  variantsWritten: number
+  /** Size of the `.gz` variant, when there is one. */
+  gzipBytes: number | undefined
+}
+
+/** What a batch did: the files completely written (variants included), then the first failure if any. */
+export interface BatchOutcome {
+  written: FileWritten[]
+  error?: Error
+}
+
+export interface VariantWriter {
+  /**
+   * Writes each file with its variants first (whoever sees the new file, as nginx's gzip_static
+   * and brotli_static look for KEY.gz and KEY.br next to it, can get its variants too), or alone
+   * after removing stale variants. Never rejects: a failure is reported with what was written.
+   */
+  write(files: readonly FileToWrite[]): Promise<BatchOutcome>
+}
 
 /**
  * Same bytes in, same bytes out: node's gzip header carries no file name and a zero mtime, and
  * brotli has no header fields at all, so unchanged pages give unchanged variants.
  */
-export function createCompressor(workers = WORKERS) {
-  const pool = new CompressionPool(workers)
+export function createVariantWriter(storage: Storage): VariantWriter {
+  const pool = sharedPool()
+  const folder = plainFolderOf(storage)
+  if (folder !== undefined) {
+    return {
+      async write(files) {
+        // Keys are checked here, in the thread that owns the Storage's rules: the worker gets paths.
+        let paths: string[]
+        try {
+          paths = files.map((f) => resolveKey(folder, f.key))
+        } catch (err) {
+          return { written: [], error: err as Error }
+        }
+        const job = files.map((f, i) => ({ path: paths[i] as string, folder: dirname(paths[i] as string), body: f.body, variants: f.variants, removeStaleVariants: f.removeStaleVariants }))
+        // A worker that died took its batch with it: which of its files were written is unknown, so none count.
+        return pool.run({ op: 'write', files: job }).then((answer) => outcomeOf(files, answer), (err: Error) => ({ written: [], error: err }))
+      },
+    }
+  }
+  return {
+    async write(files) {
+      const withVariants = files.filter((f) => f.variants)
+      const compressed = withVariants.length > 0 ? await pool.run({ op: 'compress', bodies: withVariants.map((f) => f.body) }).catch((err: Error) => ({ error: err.message, variants: [] })) : { variants: [] }
+      if ('error' in compressed && compressed.error !== undefined) return { written: [], error: new Error(`compression failed: ${compressed.error}`) }
+      const variantsOf = new Map(withVariants.map((f, i) => [f, compressed.variants[i]]))
+      const settled = await Promise.allSettled(files.map((f) => putWithVariants(storage, f, variantsOf.get(f))))
+      const written: FileWritten[] = []
+      let error: Error | undefined
+      settled.forEach((s, i) => {
+        const file = files[i] as FileToWrite
+        if (s.status === 'fulfilled') written.push({ key: file.key, variantsWritten: s.value.length, gzipBytes: s.value[0]?.body.length })
+        else error ??= s.reason instanceof Error ? s.reason : new Error(String(s.reason))
+      })
+      return error ? { written, error } : { written }
+    },
+  }
+}
+
+/** One file through Storage.put: its variants first, or its stale variants removed first. */
+async function putWithVariants(storage: Storage, file: FileToWrite, compressed: { gz: Uint8Array; br: Uint8Array } | undefined): Promise<CompressedVariant[]> {
+  const variants: CompressedVariant[] = compressed
+    ? [
+        { suffix: '.gz', encoding: 'gzip', body: asBuffer(compressed.gz) },
+        { suffix: '.br', encoding: 'br', body: asBuffer(compressed.br) },
+      ]
+    : []
+  if (variants.length > 0) await Promise.all(variants.map((v) => storage.put(`${file.key}${v.suffix}`, v.body, { ...file.meta, contentEncoding: v.encoding })))
+  // Removed before the file is replaced, so a reader gets the old file or the new one, never a mix.
+  else if (file.removeStaleVariants) await Promise.all(VARIANT_SUFFIXES.map((suffix) => storage.delete(`${file.key}${suffix}`)))
+  await storage.put(file.key, file.body, file.meta)
+  return variants
+}
+
+function outcomeOf(files: readonly FileToWrite[], answer: BatchAnswer): BatchOutcome {
+  const written = files.slice(0, answer.done).map((f, i) => ({ key: f.key, variantsWritten: f.variants ? 2 : 0, gzipBytes: answer.gzipBytes?.[i] ?? undefined }))
+  return answer.error === undefined ? { written } : { written, error: new Error(answer.error) }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+export type Compressor = ReturnType<typeof createCompressor>
+
+/** The variants of one body, for callers that store them themselves. */
+export function createCompressor() {
+  const pool = sharedPool()
   return {
     async variants(body: Buffer): Promise<CompressedVariant[]> {
-      const { gz, br } = await pool.run(body)
+      const answer = await pool.run({ op: 'compress', bodies: [body] })
+      const pair = answer.variants[0]
+      if (answer.error !== undefined || !pair) throw new Error(`compression failed: ${answer.error ?? 'no output'}`)
       return [
-        { suffix: '.gz', encoding: 'gzip', body: gz },
-        { suffix: '.br', encoding: 'br', body: br },
+        { suffix: '.gz', encoding: 'gzip', body: asBuffer(pair.gz) },
+        { suffix: '.br', encoding: 'br', body: asBuffer(pair.br) },
       ]
     },
   }
 }
 
-/** Runs in each worker: both variants of a body, sent back in buffers of their own (transferred). */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const { brotliCompressSync, constants, gzipSync } = require('node:zlib')
-const own = (b) => { const out = new Uint8Array(b.length); out.set(b); return out }
-const brotli = { params: { [constants.BROTLI_PARAM_QUALITY]: workerData.brotliQuality, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } }
-parentPort.on('message', ({ id, body }) => {
-  try {
-    const gz = own(gzipSync(body, { level: workerData.gzipLevel }))
-    const br = own(brotliCompressSync(body, brotli))
-    parentPort.postMessage({ id, gz, br }, [gz.buffer, br.buffer])
-  } catch (err) {
-    parentPort.postMessage({ id, error: String(err && err.stack || err) })
-  }
-})
+let pool: WorkerPool | undefined
+
+/**
+ * A worker thread does not inherit the TypeScript loader the main thread registered (bin/elections.js,
+ * or tap's): it registers its own, then loads variant-worker.ts. Both are given as absolute URLs,
+ * resolved here, since the worker's own resolution would start from the current directory.
+ */
+const WORKER_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads')
+import(workerData.tsxApi).then((tsx) => { tsx.register(); return import(workerData.entry) })
 `
 
-interface Job {
-  resolve: (v: { gz: Buffer; br: Buffer }) => void
+/** One pool per process, started on first use: each worker costs a few hundred ms to start. */
+function sharedPool(): WorkerPool {
+  pool ??= new WorkerPool(WORKERS, { gzipLevel: GZIP_LEVEL, brotliQuality: BROTLI_QUALITY })
+  return pool
+}
+
+interface Pending {
+  resolve: (answer: BatchAnswer) => void
   reject: (err: Error) => void
 }
 
 interface Slot {
   worker: Worker
   /** Jobs sent to this worker and not answered yet. */
-  jobs: Map<number, Job>
+  jobs: Map<number, Pending>
 }
 
 /**
- * Jobs go to the worker with the fewest pending. Workers start on first use and keep the process
- * alive only while they have jobs, so a publisher or a finder build exits without closing them.
+ * Jobs go to the worker with the fewest pending. Workers keep the process alive only while they
+ * have jobs, so a publisher or a finder build exits without closing them. A worker that dies
+ * fails its jobs in flight (their cycle fails and is retried) and is replaced on the next job.
  */
-class CompressionPool {
+class WorkerPool {
   private readonly workers: Slot[] = []
   private nextId = 0
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly options: WorkerOptions,
+  ) {}
 
-  run(body: Buffer): Promise<{ gz: Buffer; br: Buffer }> {
+  run(job: Job): Promise<BatchAnswer> {
     const slot = this.pick()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       if (slot.jobs.size === 0) slot.worker.ref()
       slot.jobs.set(id, { resolve, reject })
-      // A view of a larger buffer (Node's pool) would be cloned whole: send only the file's bytes.
-      slot.worker.postMessage({ id, body: body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body) })
+      slot.worker.postMessage({ ...job, id } satisfies BatchJob)
     })
   }
 
   private pick(): Slot {
-    if (this.workers.length < this.size) {
-      const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { gzipLevel: GZIP_LEVEL, brotliQuality: BROTLI_QUALITY } }), jobs: new Map() }
-      slot.worker.unref()
-      slot.worker.on('message', (m: { id: number; gz?: Uint8Array; br?: Uint8Array; error?: string }) => {
-        const job = slot.jobs.get(m.id)
-        slot.jobs.delete(m.id)
-        if (slot.jobs.size === 0) slot.worker.unref()
-        if (!job) return
-        if (m.gz && m.br) job.resolve({ gz: Buffer.from(m.gz.buffer, m.gz.byteOffset, m.gz.byteLength), br: Buffer.from(m.br.buffer, m.br.byteOffset, m.br.byteLength) })
-        else job.reject(new Error(`compression failed: ${m.error ?? 'no output'}`))
-      })
-      slot.worker.on('error', (err) => this.fail(slot, err))
-      slot.worker.on('exit', (code) => this.fail(slot, new Error(`compression worker exited (${code})`)))
-      this.workers.push(slot)
-      return slot
-    }
-    let best = this.workers[0] as Slot
+    if (this.workers.length < this.size) return this.start()
+    let best = this.workers[0]
+    assert(best)
     for (const w of this.workers) if (w.jobs.size < best.jobs.size) best = w
     return best
   }
 
-  /** A worker that died fails its jobs in flight (their cycle fails and is retried); a new one replaces it. */
+  private start(): Slot {
+    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { ...this.options, tsxApi: import.meta.resolve('tsx/esm/api'), entry: import.meta.resolve('./variant-worker.ts') } })
+    const slot: Slot = { worker, jobs: new Map() }
+    worker.unref()
+    worker.on('message', (answer: BatchAnswer) => {
+      const job = slot.jobs.get(answer.id)
+      slot.jobs.delete(answer.id)
+      if (slot.jobs.size === 0) worker.unref()
+      job?.resolve(answer)
+    })
+    worker.on('error', (err) => this.fail(slot, err))
+    worker.on('exit', (code) => this.fail(slot, new Error(`compression worker exited (${code})`)))
+    this.workers.push(slot)
+    return slot
+  }
+
   private fail(slot: Slot, err: Error): void {
     const i = this.workers.indexOf(slot)
     if (i < 0) return

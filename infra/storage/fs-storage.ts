@@ -1,9 +1,10 @@
 // Published files in a folder (the one nginx or the built-in site server serves). Each write goes
 // to a temporary file in the same folder and is renamed over the old one: a reader gets the old
 // page or the new one, never half of one.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
+import { threadId } from 'node:worker_threads'
 import type { Storage, StoredObjectMeta } from './storage.js'
 import { assertSafeKey } from './storage-key.js'
 
@@ -24,14 +25,26 @@ export interface FsStorageOptions {
   durable?: boolean
 }
 
+/**
+ * The folder of each storage made here that needs no fsync (the folder nginx serves): worker
+ * threads may write its files themselves, exactly as put() would (compressed-variants.ts). Kept
+ * apart from the object, so a wrapper made by spreading it (a test's failing storage, a tee)
+ * is not taken for it and keeps every write going through its own put().
+ */
+const plainFolders = new WeakMap<Storage, string>()
+
+/** The absolute folder of a storage made by createFsStorage without `durable`; undefined for any other. */
+export function plainFolderOf(storage: Storage): string | undefined {
+  return plainFolders.get(storage)
+}
+
 export function createFsStorage(dir: string, options: FsStorageOptions = {}): Storage {
   const root = resolve(dir)
   // A France render writes 100k files into 36k folders: creating each folder once, and naming
   // temporary files with a counter instead of random bytes, saves a system call or two per file.
   const knownDirs = new Set<string>()
-  let tmpCounter = 0
-  const tmpPrefix = `.tmp-${process.pid}-${Date.now().toString(36)}`
-  return {
+  const tmpName = temporaryNames()
+  const storage: Storage = {
     async put(key: string, body: Buffer, _meta: StoredObjectMeta) {
       // Content-Type and Cache-Control are the web server's business for a folder (by extension).
       const path = resolveKey(root, key)
@@ -40,9 +53,9 @@ export function createFsStorage(dir: string, options: FsStorageOptions = {}): St
         await mkdir(folder, { recursive: true })
         knownDirs.add(folder)
       }
-      const tmp = join(folder, `${tmpPrefix}-${tmpCounter++}`)
+      const tmp = join(folder, tmpName())
       if (!options.durable && body.length <= SYNC_WRITE_MAX_BYTES) {
-        writeSmallFile(folder, tmp, path, body)
+        replaceFileSync(folder, tmp, path, body)
         return
       }
       const fh = await open(tmp, 'w').catch(async (err: NodeJS.ErrnoException) => {
@@ -69,12 +82,40 @@ export function createFsStorage(dir: string, options: FsStorageOptions = {}): St
       }
     },
     async delete(key) {
-      await rm(resolveKey(root, key), { force: true })
+      // One unlink: rm() would lstat first, and a rebuild deletes 200,000 variants that do not exist.
+      await unlink(resolveKey(root, key)).catch(ignoreMissing)
     },
     describe() {
       return root
     },
   }
+  // Pages need no fsync (they are rebuilt from [results]): other threads may write them straight in.
+  if (!options.durable) plainFolders.set(storage, root)
+  return storage
+}
+
+/**
+ * Names for temporary files, unique per process and thread: a counter instead of random bytes
+ * saves a system call per file, and the worker threads of compressed-variants.ts write into the
+ * same folders as the main thread.
+ */
+export function temporaryNames(): () => string {
+  const prefix = `.tmp-${process.pid}-${threadId}-${Date.now().toString(36)}`
+  let counter = 0
+  return () => `${prefix}-${counter++}`
+}
+
+/** Removes a file if it is there. */
+export function unlinkIfPresentSync(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch (err) {
+    ignoreMissing(err)
+  }
+}
+
+function ignoreMissing(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
 }
 
 /**
@@ -87,7 +128,8 @@ export function createFsStorage(dir: string, options: FsStorageOptions = {}): St
  */
 const SYNC_WRITE_MAX_BYTES = 1024 * 1024
 
-function writeSmallFile(folder: string, tmp: string, path: string, body: Buffer): void {
+/** Writes `body` to `tmp` in `folder`, then renames it over `path`: readers never see half a file. */
+export function replaceFileSync(folder: string, tmp: string, path: string, body: Uint8Array): void {
   try {
     writeFileSync(tmp, body)
   } catch (err) {

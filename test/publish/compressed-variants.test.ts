@@ -8,7 +8,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { createMemoryCache } from '../../infra/cache/memory-cache.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
-import { createCompressor, hasVariants, isCompressible, MIN_VARIANT_BYTES } from '../../infra/storage/compressed-variants.js'
+import { createCompressor, createVariantWriter, hasVariants, isCompressible, MIN_VARIANT_BYTES } from '../../infra/storage/compressed-variants.js'
 import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from '../../publish/page-writer.js'
 import { PageDigests } from '../../publish/page-digests.js'
 import { buildPublisher } from '../../publish/publisher.js'
@@ -108,10 +108,10 @@ t.test('the publisher writes .gz and .br before each file, with its headers and 
 t.test('a file that shrinks below the threshold loses its variants; one known small deletes nothing', async (t) => {
   const storage = memoryStorage()
   const digests = new PageDigests(createMemoryCache(), storage.describe())
-  const compressor = createCompressor()
+  const files = createVariantWriter(storage)
   const meta = { contentType: 'text/csv; charset=utf-8', cacheControl: PAGE_CACHE_CONTROL }
   const write = async (body: string, trustDigests = true) => {
-    const writer = await SiteWriter.open({ storage, digests, compressor }, ['a/results.csv'], trustDigests)
+    const writer = await SiteWriter.open({ digests, files }, ['a/results.csv'], trustDigests)
     await writer.put('a/results.csv', Buffer.from(body), meta)
     return writer.finish()
   }
