@@ -2,7 +2,7 @@
 // départements, a page per département, per commune, a street index per commune with several
 // stations and known addresses, and a page per station.
 import { readFileSync } from 'node:fs'
-import Mustache from 'mustache'
+import { createTemplateRenderer, type TemplateRenderer } from '../infra/mustache-renderer.js'
 import { describeRun } from './browser/finder-lookup.js'
 import type { FinderCommune, FinderDepartement, FinderStation } from './finder-model.js'
 import { addressLine, stationLabel, stationPage } from './finder-shards.js'
@@ -10,11 +10,7 @@ import { addressLine, stationLabel, stationPage } from './finder-shards.js'
 const TEMPLATE_NAMES = ['head', 'foot', 'home', 'departement', 'commune', 'streets', 'station'] as const
 type TemplateName = (typeof TEMPLATE_NAMES)[number]
 
-let loaded: Record<TemplateName, string> | undefined
-function templates(): Record<TemplateName, string> {
-  loaded ??= Object.fromEntries(TEMPLATE_NAMES.map((n) => [n, readFileSync(new URL(`./templates/${n}.mustache`, import.meta.url), 'utf8')])) as Record<TemplateName, string>
-  return loaded
-}
+let renderer: TemplateRenderer<TemplateName> | undefined
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
@@ -25,8 +21,11 @@ interface Crumb {
 }
 
 function render(name: TemplateName, view: object): string {
-  const t = templates()
-  return Mustache.render(t[name], view, { head: t.head, foot: t.foot }, { escape: escapeHtml })
+  if (!renderer) {
+    const t = Object.fromEntries(TEMPLATE_NAMES.map((n) => [n, readFileSync(new URL(`./templates/${n}.mustache`, import.meta.url), 'utf8')])) as Record<TemplateName, string>
+    renderer = createTemplateRenderer(t, { head: t.head, foot: t.foot }, escapeHtml)
+  }
+  return renderer.render(name, view)
 }
 
 /** Relative prefix back to the finder's root from a page `depth` folders below it. */

@@ -26,6 +26,11 @@ export interface PageExtras {
  * links are relative to it so the tree works under any prefix and straight from the folder.
  */
 export function renderPage(doc: AreaDocument, path: string, lang: PageLang, extras: PageExtras = {}): string {
+  return renderTemplate('area', pageView(doc, path, lang, extras))
+}
+
+/** What the `area` template renders: every string ready-formatted in the page's language. */
+export function pageView(doc: AreaDocument, path: string, lang: PageLang, extras: PageExtras = {}) {
   const t = LABELS[lang]
   const depth = path.split('/').filter(Boolean).length
   const base = depth === 0 ? './' : '../'.repeat(depth)
@@ -37,7 +42,7 @@ export function renderPage(doc: AreaDocument, path: string, lang: PageLang, extr
   const onlyContest = doc.page === 'contest' ? doc.contests[0] : single
   const contest = doc.contests[0]
   const listsContests = doc.page !== 'contest' && doc.contests.length > MAX_CONTEST_SECTIONS
-  return renderTemplate('area', {
+  return {
     t,
     lang,
     base,
@@ -60,7 +65,7 @@ export function renderPage(doc: AreaDocument, path: string, lang: PageLang, extr
     childrenHeading: t.children[doc.area.level],
     children: doc.page === 'contest' ? [] : doc.children.map((c) => ({ name: c.name, href: href(c.url), stations: t.stationsOf(t.count(c.stations.reported), t.count(c.stations.total)) })),
     otherLang: t.otherLang,
-  })
+  }
 }
 
 function placeName(doc: AreaDocument, t: Labels): string {

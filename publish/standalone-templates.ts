@@ -2,21 +2,17 @@
 // and parsed once per process, rendered with the same escaping as the area pages. Kept apart from
 // templates.ts so the area pages' partials and these pages evolve independently.
 import { readFileSync } from 'node:fs'
-import Mustache from 'mustache'
+import { createTemplateRenderer, type TemplateRenderer } from '../infra/mustache-renderer.js'
 import { escapeHtml } from './templates.js'
 
 const TEMPLATE_DIR = new URL('./templates/', import.meta.url)
 
-export type StandaloneTemplate = 'embargo' | 'corrections'
+const NAMES = ['embargo', 'corrections'] as const
+export type StandaloneTemplate = (typeof NAMES)[number]
 
-const sources = new Map<StandaloneTemplate, string>()
+let renderer: TemplateRenderer<StandaloneTemplate> | undefined
 
 export function renderStandalone(name: StandaloneTemplate, view: object): string {
-  let source = sources.get(name)
-  if (source === undefined) {
-    source = readFileSync(new URL(`${name}.mustache`, TEMPLATE_DIR), 'utf8')
-    Mustache.parse(source)
-    sources.set(name, source)
-  }
-  return Mustache.render(source, view, {}, { escape: escapeHtml })
+  renderer ??= createTemplateRenderer(Object.fromEntries(NAMES.map((n) => [n, readFileSync(new URL(`${n}.mustache`, TEMPLATE_DIR), 'utf8')])) as Record<StandaloneTemplate, string>, {}, escapeHtml)
+  return renderer.render(name, view)
 }
