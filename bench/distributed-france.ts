@@ -99,7 +99,7 @@ try {
   console.log(`  first submission → last station on the national page: ${seconds(wall)}  (${Math.round(total / (wall / 1000))} returns/s end to end)`)
   if (clientDoneAt !== undefined) console.log(`  replay client finished submitting after ${seconds(clientDoneAt - started)}`)
   console.log(`  client: ${done.stdout.split('\n').find((l) => /accepted/.test(l))?.trim() ?? ''}`)
-  for (const [name, mb] of Object.entries(peaks)) console.log(`  peak RSS ${name}: ${mb} MB`)
+  for (const [name, f] of Object.entries(peaks)) console.log(`  ${name}: peak RSS ${f.peakRssMb} MB, CPU ${f.cpuSeconds.toFixed(1)} s`)
   for (const s of Object.values(services)) await s.stop()
 } finally {
   for (const fn of cleanups.reverse()) await fn()

@@ -62,6 +62,32 @@ chmodSync(work, 0o755)
 mkdirSync(join(work, 'deployment'), { mode: 0o755 })
 const cleanups: (() => Promise<void> | void)[] = []
 const teardown: Teardown = { teardown: (fn) => void cleanups.push(fn) }
+let cleaning: Promise<void> | undefined
+/** Stops every service, server and reader this run started, once, last started first. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn()
+      } catch (err) {
+        console.error(`clean-up: ${String(err)}`)
+      }
+    }
+  })()
+  return cleaning
+}
+// Interrupted or crashed, the run must not leave its services, nginx, Varnish and wrk running
+// (they went on eating the machine's CPU under the next run once).
+const abandon = (code: number) =>
+  void cleanUp().finally(() => {
+    rmSync(work, { recursive: true, force: true })
+    process.exit(code)
+  })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abandon(130))
+process.once('uncaughtException', (err) => {
+  console.error(err)
+  abandon(1)
+})
 
 /** A small seeded generator (mulberry32), so a chaos schedule can be replayed with --seed. */
 function seeded(s: number): () => number {
@@ -148,6 +174,7 @@ try {
     PUBLISH_INTERVAL_MS: '1000',
     VARNISH_URL: varnish.url,
     PORT_INGEST: String(await freePort()),
+    PORT_PUBLISH: String(await freePort()),
     PORT_DESK: '0',
     PHONE_WEBHOOK_SECRET: phoneSecret,
     LOG_LEVEL: 'warn',
@@ -191,7 +218,7 @@ try {
   // The readers start with the first published figures: before them only the empty site exists.
   let readers: ReturnType<typeof startReaders> | undefined
   let readersFrom = 0
-  const latency = watchPageLatency(varnish.url, samples)
+  const latency = watchPageLatency(varnish.url, d.outputDir, samples)
   const peaksWatch = watchPeaks(() => ({
     ...Object.fromEntries(Object.values(supervised).map((s) => [s.name, s.current?.child.pid])),
     'bench (replay client, latency watcher)': process.pid,
@@ -271,6 +298,7 @@ try {
   const readerFigures = await (readers as NonNullable<typeof readers>).stop()
   const lat = latency.stop()
   const peaks = peaksWatch.stop()
+  const publisherWork = await publisherCounters(`http://127.0.0.1:${env.PORT_PUBLISH}/metrics`, stationsTotal)
 
   // The report.
   const mode = opts.chaos ? 'chaos: private Kafka, PostgreSQL, Redis' : 'shared stack Kafka, PostgreSQL, Redis'
@@ -285,7 +313,8 @@ try {
   console.log(`  202 → commune page through Varnish counts the station (${sorted.length} sampled stations${lat.unseen ? `, ${lat.unseen} never seen` : ''}): p50 ${seconds(percentile(sorted, 50))}, p99 ${seconds(percentile(sorted, 99))}, max ${seconds(sorted.at(-1) ?? NaN)}`)
   console.log(`  first figures published after ${seconds(readersFrom - started)}`)
   console.log(`  readers from then on (wrk, ${readerConnections} connections paced to ${readerRate} pages/s in all, ${readerPaths.length} paths through Varnish, a 404 is a page not written yet): ${readerFigures.requestsPerSecond.toFixed(0)} req/s, p50 ${readerFigures.p50Ms.toFixed(1)} ms, p99 ${readerFigures.p99Ms.toFixed(1)} ms, errors ${readerFigures.errors} (${readerFigures.errorDetail})`)
-  for (const [name, mb] of Object.entries(peaks)) console.log(`  peak RSS ${name}: ${mb} MB`)
+  for (const [name, f] of Object.entries(peaks)) console.log(`  ${name}: peak RSS ${f.peakRssMb} MB, CPU ${f.cpuSeconds.toFixed(1)} s`)
+  console.log(`  publisher${opts.chaos ? ' (since its last start)' : ''}: ${publisherWork}`)
   for (const s of Object.values(supervised)) {
     if (s.kills > 0 || s.unplannedExits.length > 0) console.log(`  ${s.name}: killed ${s.kills}×, exited on its own ${s.unplannedExits.length}×`)
     for (const why of s.unplannedExits) console.log(`    ${why}`)
@@ -312,13 +341,36 @@ try {
     for (const p of problems.slice(0, 50)) console.log(`    ${p}`)
   }
   await chaos
+  // The embedded replay writes as many files again: on a tmpfs (TMPDIR=/dev/shm) both would not fit.
+  rmSync(d.outputDir, { recursive: true, force: true })
 } finally {
-  for (const fn of cleanups.reverse()) await fn()
+  await cleanUp()
 }
 
-if (!opts['skip-embedded'] && !failed) await printEmbeddedReplay(file, work)
-rmSync(work, { recursive: true, force: true })
+try {
+  if (!opts['skip-embedded'] && !failed) await printEmbeddedReplay(file, work)
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
 process.exit(failed ? 1 : 0)
+
+/**
+ * What the publisher did, from its /metrics: cycles, areas rendered, files and variants written.
+ * Its counters move once a cycle has recorded its digests, just after status.json is written:
+ * read them once they count every station (10 s at most).
+ */
+async function publisherCounters(url: string, stations: number): Promise<string> {
+  let text = ''
+  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN)
+  for (let tries = 0; tries < 40; tries++) {
+    text = await fetch(url).then((r) => r.text(), (err: unknown) => `unreadable: ${String(err)}`)
+    if (value('publish_stations_reported') >= stations) break
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  const cycles = value('publish_cycle_duration_seconds_count')
+  const cycleSeconds = value('publish_cycle_duration_seconds_sum')
+  return `${cycles} cycles with writes (${(cycleSeconds / cycles).toFixed(2)} s each on average), ${value('publish_areas_rendered_total')} areas rendered, ${value('publish_files_written_total')} files written (+ ${value('publish_variants_written_total')} variants), ${value('publish_files_unchanged_total')} unchanged`
+}
 
 /** Every receipt the client got is the one stored return of that id; every station has exactly one return. */
 async function storedReturnProblems(databaseUrl: string, receipts: ReadonlyMap<string, string>, all: readonly ReplayItem[]): Promise<string[]> {

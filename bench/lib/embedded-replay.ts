@@ -19,5 +19,5 @@ export async function printEmbeddedReplay(file: string, work: string): Promise<v
   console.log(`  ${line('time to last page')}`)
   console.log(`  ${line('returns/s')}`)
   console.log(`  process wall time incl. import and start: ${((wall) / 1000).toFixed(1)} s`)
-  for (const [name, mb] of Object.entries(peaks)) console.log(`  peak RSS ${name}: ${mb} MB`)
+  for (const [name, f] of Object.entries(peaks)) console.log(`  ${name}: peak RSS ${f.peakRssMb} MB, CPU ${f.cpuSeconds.toFixed(1)} s`)
 }

@@ -1,7 +1,9 @@
 // Peak resident memory of processes, read from the kernel's own high-water mark (VmHWM in
-// /proc/PID/status), sampled until the watch stops. A name whose process is restarted (a
-// benchmark that kills services) keeps the highest peak any of its processes reached.
+// /proc/PID/status), and the CPU time they used, sampled until the watch stops. A name whose
+// process is restarted (a benchmark that kills services) keeps the highest peak any of its
+// processes reached, and the CPU of all of them (up to each one's last sample).
 import { readFileSync } from 'node:fs'
+import { processCpuMs } from './process-cpu.js'
 
 /** Peak resident memory of a live process, in MB; undefined once it is gone. */
 export function peakRssMb(pid: number): number | undefined {
@@ -13,13 +15,26 @@ export function peakRssMb(pid: number): number | undefined {
   }
 }
 
-/** Samples every 250 ms the processes `pids()` names at that moment; `stop()` gives each name's peak. */
-export function watchPeaks(pids: () => Record<string, number | undefined>): { stop(): Record<string, number> } {
+export interface ProcessFigures {
+  peakRssMb: number
+  cpuSeconds: number
+}
+
+/** Samples every 250 ms the processes `pids()` names at that moment; `stop()` gives each name's peak and CPU. */
+export function watchPeaks(pids: () => Record<string, number | undefined>): { stop(): Record<string, ProcessFigures> } {
   const peaks: Record<string, number> = {}
+  /** Last CPU reading of each process, per name. */
+  const cpu: Record<string, Map<number, number>> = {}
   const sample = () => {
     for (const [name, pid] of Object.entries(pids())) {
-      const mb = pid === undefined ? undefined : peakRssMb(pid)
+      if (pid === undefined) continue
+      const mb = peakRssMb(pid)
       if (mb !== undefined) peaks[name] = Math.max(peaks[name] ?? 0, mb)
+      try {
+        ;(cpu[name] ??= new Map()).set(pid, processCpuMs(pid))
+      } catch {
+        // Gone between the two reads: its last sample stands.
+      }
     }
   }
   const timer = setInterval(sample, 250)
@@ -27,7 +42,9 @@ export function watchPeaks(pids: () => Record<string, number | undefined>): { st
     stop() {
       sample()
       clearInterval(timer)
-      return peaks
+      return Object.fromEntries(
+        Object.entries(peaks).map(([name, mb]) => [name, { peakRssMb: mb, cpuSeconds: [...(cpu[name]?.values() ?? [])].reduce((a, b) => a + b, 0) / 1000 }]),
+      )
     },
   }
 }
