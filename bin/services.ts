@@ -97,5 +97,14 @@ export async function runService(service: RunnableService, config: Config, logge
   await stopped
   process.stdout.write(`${service}: stopping…\n`)
   await resources.close()
+  // Everything is closed; a library that still holds a timer or socket (a Kafka client still
+  // reconnecting to a broker that is gone) must not keep a stopped service running.
+  setTimeout(() => {
+    logger.warn({ service, afterMs: EXIT_GRACE_MS }, 'handles still open after a clean stop; exiting anyway')
+    process.exit(0)
+  }, EXIT_GRACE_MS).unref()
   return 0
 }
+
+/** How long a stopped service may take to let go of its last handles before it exits regardless. */
+const EXIT_GRACE_MS = 3_000

@@ -8,7 +8,7 @@
 // - a subscription without a group reads every partition from the start and commits nothing.
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type Consumer, type LogEntry, type Producer, type SASLOptions } from 'kafkajs'
+import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type Consumer, type LogEntry, type ISocketFactory, type Producer, type SASLOptions } from 'kafkajs'
 import type { Logger } from '../logging.js'
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.js'
 
@@ -24,6 +24,8 @@ export interface KafkaBusOptions {
   maxQueuedRecords?: number
   /** The service's own SCRAM user (infra/bus/kafka-access.ts says what each may do); none on an open listener. */
   sasl?: KafkaSasl
+  /** How kafkajs opens its sockets; default plain TCP. Tests pass one that can cut the network. */
+  socketFactory?: ISocketFactory
 }
 
 export interface KafkaSasl {
@@ -45,6 +47,12 @@ const CAUGHT_UP_POLL_MS = 100
 const CONNECT_TIMEOUT_MS = 5_000
 /** Retries without end, but never more than 2 s apart: a restarted broker is used again within seconds. */
 const RETRY_FOREVER = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 }
+/**
+ * How long close() waits for each kafkajs client to disconnect. With the broker unreachable a
+ * consumer's disconnect never resolves (kafkajs goes on reconnecting), and a service stopped
+ * then would never stop: the ops engineer restarting it would wait for nothing.
+ */
+export const DISCONNECT_DEADLINE_MS = 5_000
 
 function recordBytes(r: BusRecord): number {
   return Buffer.byteLength(r.key) + Buffer.byteLength(r.value)
@@ -85,6 +93,7 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     logLevel: KafkaLogLevel.WARN,
     logCreator: kafkaLogCreator(logger),
     ...(options.sasl === undefined ? {} : { sasl: kafkajsSasl(options.sasl) }),
+    ...(options.socketFactory === undefined ? {} : { socketFactory: options.socketFactory }),
   })
   const admin: Admin = kafka.admin()
   // Idempotent implies acks=all and unbounded retries: a send waits for the broker to come back
@@ -114,6 +123,20 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   let closed = false
 
   const topicName = (name: string) => `${prefix}${name}`
+
+  /** A disconnect that gives up after DISCONNECT_DEADLINE_MS, saying so: the broker keeps nothing of ours that matters. */
+  async function disconnectWithin(client: string, disconnect: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const gaveUp = new Promise<'gave up'>((resolve) => {
+      timer = setTimeout(() => resolve('gave up'), DISCONNECT_DEADLINE_MS)
+    })
+    try {
+      const outcome = await Promise.race([disconnect().then(() => 'done' as const), gaveUp])
+      if (outcome === 'gave up') logger.warn({ client }, `kafka: ${client} did not disconnect within ${DISCONNECT_DEADLINE_MS} ms (broker unreachable?); leaving it`)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
 
   /** Sends everything queued, in sends of at most MAX_RECORDS_PER_SEND records, one at a time. */
   async function drain(): Promise<void> {
@@ -253,10 +276,16 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       const groupId = grouped ? `${prefix}${opts.group}` : `${prefix}reader-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`
       const maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH
       const topic = topicName(opts.topic)
-      const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: RETRY_FOREVER })
       /** Next offset to handle, per partition (the local view; groups are judged by their commits). */
       const positions = new Map<number, bigint>()
       let running = true
+      // A consumer that crashes (the broker gone) restarts itself, for ever; once stopped, never:
+      // its disconnect may have given up, and a restart would reconnect and keep the process alive.
+      const consumer: Consumer = kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        retry: { ...RETRY_FOREVER, restartOnFailure: async () => running },
+      })
 
       await consumer.connect()
       await consumer.subscribe({ topics: [topic], fromBeginning: true })
@@ -305,8 +334,8 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
         async stop() {
           if (!running) return
           running = false
-          await consumer.disconnect()
           subscriptions.delete(sub)
+          await disconnectWithin(`consumer of ${topic}`, () => consumer.disconnect())
         },
       }
       subscriptions.add(sub)
@@ -316,9 +345,12 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     async close() {
       if (closed) return
       closed = true
-      for (const s of [...subscriptions]) await s.stop()
-      await producer.disconnect()
-      await admin.disconnect()
+      // Each step waits at most DISCONNECT_DEADLINE_MS: the consumers, then the clients that write.
+      await Promise.all([...subscriptions].map((s) => s.stop()))
+      // Nothing queued will be sent now: say so to whoever waits (ingest answered nothing yet).
+      for (const p of queue.splice(0)) p.reject(new Error('bus is closed'))
+      queuedRecords = 0
+      await Promise.all([disconnectWithin('producer', () => producer.disconnect()), disconnectWithin('admin', () => admin.disconnect())])
     },
   }
 }
