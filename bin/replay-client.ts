@@ -1,7 +1,11 @@
 // Submits returns to an ingest server over its public HTTP API, in batches, the way an
-// integrator would: what is not acknowledged is retried, what is rejected is reported.
+// integrator would: what is not acknowledged is retried, what is rejected is reported. A return
+// answered `request-in-progress` (its id is being stored right now, or was by an ingest process
+// that died before answering, whose claim lasts until it expires) is not rejected: it is sent
+// again a moment later, until it is accepted or truly rejected.
 import { z } from 'zod'
 import type { Counts } from '../core/schemas.js'
+import { RETRY_AFTER_IN_PROGRESS_S } from '../ingest/submit-returns.js'
 
 export interface ReplayItem {
   electionId: string
@@ -36,6 +40,8 @@ export interface SubmitReport {
 
 const MAX_ATTEMPTS = 30
 const MAX_BACKOFF_MS = 5000
+/** Ingest's Retry-After for a return being stored, when a batch answer gives none. */
+const IN_PROGRESS_RETRY_S = RETRY_AFTER_IN_PROGRESS_S
 
 const BatchAnswerSchema = z.object({
   results: z.array(
@@ -104,11 +110,13 @@ export async function runPaced<T>(
 }
 
 async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[], report: SubmitReport): Promise<void> {
-  const body = JSON.stringify({
-    returns: batch.map((item) => ({ ...item, returnId: replayReturnId(item), channel: 'import' })),
-  })
+  let pending = batch
   for (let attempt = 1; ; attempt++) {
+    const body = JSON.stringify({
+      returns: pending.map((item) => ({ ...item, returnId: replayReturnId(item), channel: 'import' })),
+    })
     let status = 0
+    let retryAfterHeader: string | null = null
     let text: string
     try {
       const res = await fetch(`${options.ingestUrl}/v1/returns/batch`, {
@@ -118,13 +126,22 @@ async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[],
         signal: AbortSignal.timeout(60_000),
       })
       status = res.status
+      retryAfterHeader = res.headers.get('retry-after')
       text = await res.text()
     } catch (err) {
       text = err instanceof Error ? err.message : String(err)
     }
+    const backoffMs = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt)
     if (status === 200) {
-      recordAnswers(batch, text, report, options.onAccepted)
-      return
+      const again = recordAnswers(pending, text, report, options.onAccepted, attempt < MAX_ATTEMPTS)
+      if (again.length === 0) return
+      // Only the returns still being stored go again, after the answer's Retry-After if it gave
+      // one, else ingest's usual second, and never sooner than the backoff.
+      pending = again
+      report.retries++
+      const retryAfterS = Number(retryAfterHeader ?? IN_PROGRESS_RETRY_S)
+      await sleep(Math.max(Number.isFinite(retryAfterS) ? retryAfterS * 1000 : 0, IN_PROGRESS_RETRY_S * 1000, backoffMs))
+      continue
     }
     // Not acknowledged: nothing of this batch is known to be durable, so it is sent again whole.
     // Returns carry ids, so a batch that was in fact stored is not counted twice.
@@ -133,29 +150,45 @@ async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[],
       throw new Error(`ingest answered ${status || 'no response'} after ${attempt} attempt(s): ${text.slice(0, 300)}`)
     }
     report.retries++
-    await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt))
+    await sleep(backoffMs)
   }
 }
 
-function recordAnswers(batch: readonly ReplayItem[], text: string, report: SubmitReport, onAccepted: SubmitOptions['onAccepted']): void {
+/**
+ * Counts the answers of one request. Returns the items answered `request-in-progress`, to send
+ * again; when `mayRetry` is false they count as rejected.
+ */
+function recordAnswers(
+  batch: readonly ReplayItem[],
+  text: string,
+  report: SubmitReport,
+  onAccepted: SubmitOptions['onAccepted'],
+  mayRetry: boolean,
+): ReplayItem[] {
   const answer = BatchAnswerSchema.parse(JSON.parse(text))
   if (answer.results.length !== batch.length) {
     throw new Error(`ingest answered ${answer.results.length} results for a batch of ${batch.length}`)
   }
+  const again: ReplayItem[] = []
   answer.results.forEach((r, i) => {
+    const item = batch[i]
     if (r.status === 'accepted') {
       report.accepted++
       report.receipts.set(r.returnId, r.receipt)
-      const item = batch[i]
       if (item !== undefined) onAccepted?.(item, r.receipt)
+      return
+    }
+    if (r.error.code === 'request-in-progress' && mayRetry && item !== undefined) {
+      again.push(item)
       return
     }
     report.rejected++
     report.rejectedByCode[r.error.code] = (report.rejectedByCode[r.error.code] ?? 0) + 1
     if (report.rejectionSamples.length < 10) {
-      report.rejectionSamples.push(`${batch[i]?.stationId ?? '?'}: ${r.error.code}: ${r.error.message}`)
+      report.rejectionSamples.push(`${item?.stationId ?? '?'}: ${r.error.code}: ${r.error.message}`)
     }
   })
+  return again
 }
 
 export function sleep(ms: number): Promise<void> {
