@@ -147,6 +147,12 @@ export function buildPublisher(deps: PublisherDeps) {
   let rendering: Promise<CycleReport> | undefined
   /** Cycles run one after another on this chain. */
   let chain: Promise<unknown> = Promise.resolve()
+  /**
+   * Aborted by stop(): a cycle in progress gives up at its next batch of files rather than finish
+   * (the first cycle after a start renders the whole country: minutes on a small machine, during
+   * which a stop would otherwise wait). Its areas are written by the next publisher to run.
+   */
+  let stopping = new AbortController()
 
   async function handle(records: ConsumedRecord[]): Promise<void> {
     while (rendering) await rendering.catch(() => undefined)
@@ -207,7 +213,7 @@ export function buildPublisher(deps: PublisherDeps) {
         const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
         // Untrusted digests are not looked up: a rebuild need not list France's 420,000 keys.
         const keys = trustDigests ? [...cycleFileKeys(tallies, dirty, deps.pages), ...(siteWide?.files.map((f) => f.key) ?? [])] : []
-        writer = await SiteWriter.open({ digests, files, signal }, keys, trustDigests)
+        writer = await SiteWriter.open({ digests, files, signal: AbortSignal.any([signal, stopping.signal]) }, keys, trustDigests)
         await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
         const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
         await writeStatus(writer, tallies, embargoed)
@@ -234,7 +240,7 @@ export function buildPublisher(deps: PublisherDeps) {
         if (partial) purges.add(partial.changedKeys)
       }
       tallies.markDirty(dirty)
-      metrics.cycleFailures.inc()
+      if (!stopping.signal.aborted) metrics.cycleFailures.inc()
       throw err
     }
   }
@@ -273,7 +279,10 @@ export function buildPublisher(deps: PublisherDeps) {
       // A burst of results between two ticks is coalesced into one cycle of the dirty set. A tick
       // with nothing new still runs a cycle: it renews the lock and retries pending purges.
       enqueueCycle({ maxWithoutResults: backfillPerCycle })
-        .catch((err: unknown) => logger.error({ err }, 'publication cycle failed; retrying at the next tick'))
+        .catch((err: unknown) => {
+          if (stopping.signal.aborted) logger.info('publication cycle interrupted: the publisher is stopping')
+          else logger.error({ err }, 'publication cycle failed; retrying at the next tick')
+        })
         .finally(schedule)
     }, intervalMs)
   }
@@ -282,6 +291,7 @@ export function buildPublisher(deps: PublisherDeps) {
     async start(): Promise<void> {
       if (running) return
       running = true
+      stopping = new AbortController()
       subscription = await bus.subscribe({ topic: TOPICS.results, handle })
       logger.info({ output: storage.describe(), intervalMs }, 'publisher reading [results] from its start')
       // The first cycle waits for the backlog: rendering France once, not once per batch read.
@@ -296,6 +306,7 @@ export function buildPublisher(deps: PublisherDeps) {
       running = false
       if (timer) clearTimeout(timer)
       timer = undefined
+      stopping.abort(new Error('the publisher is stopping'))
       await chain
       await subscription?.stop()
       subscription = undefined

@@ -422,3 +422,46 @@ t.test('a failed write fails the cycle; the next cycle writes the same areas aga
   t.equal((await doc(join(dir, 'out'), 'index.json')).snapshot, 9)
   t.match(await registry.metrics(), 'publish_cycle_failures_total 1')
 })
+
+t.test('stop() interrupts a cycle in progress: no more files, no status.json, and it returns', async (t) => {
+  const dir = t.testdir()
+  const bus = await openTestBus(t, join(dir, 'bus'))
+  const inner = createFsStorage(join(dir, 'out'))
+  // Every put waits at the gate; the first one to arrive says the cycle is under way.
+  let puts = 0
+  const files = new Set<string>()
+  let open!: () => void
+  const gate = new Promise<void>((resolve) => (open = resolve))
+  let underWay!: () => void
+  const writing = new Promise<void>((resolve) => (underWay = resolve))
+  const storage = {
+    ...inner,
+    async put(key: string, body: Buffer, meta: Parameters<typeof inner.put>[2]) {
+      puts++
+      if (!isVariant(key)) files.add(key)
+      underWay()
+      await gate
+      await inner.put(key, body, meta)
+    },
+  }
+  const registry = createMetricsRegistry(false)
+  const publisher = buildPublisher({ bus, storage, logger: silentLogger(), metrics: registry, intervalMs: 3_600_000 })
+  await publisher.start()
+  await produceDefinition(bus, def)
+  await produceResults(bus, allResults())
+  const cycle = publisher.publishNow().then(
+    () => 'finished',
+    (err: Error) => err.message,
+  )
+  await writing
+  const stopped = publisher.stop()
+  open()
+  await stopped
+  t.equal(await cycle, 'the publisher is stopping', 'the cycle gave up')
+  const putsAtStop = puts
+  t.ok(files.size < ALL_FILES, `only the files already handed out were written (${files.size} of the cycle's ${ALL_FILES})`)
+  t.notOk(existsSync(join(dir, 'out', 'status.json')), 'status.json, written last, was not')
+  await new Promise((r) => setTimeout(r, 100))
+  t.equal(puts, putsAtStop, 'nothing is written after stop() returned')
+  t.match(await registry.metrics(), 'publish_cycle_failures_total 0', 'a stop is not counted as a failed cycle')
+})
