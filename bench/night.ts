@@ -348,11 +348,12 @@ try {
     for (const p of problems.slice(0, 50)) console.log(`    ${p}`)
   }
   await chaos
-  // The embedded replay writes as many files again: on a tmpfs (TMPDIR=/dev/shm) both would not fit.
-  rmSync(d.outputDir, { recursive: true, force: true })
 } finally {
   await cleanUp()
 }
+// The embedded replay writes as many files again: on a tmpfs (TMPDIR=/dev/shm) both would not
+// fit. Only once the services are stopped: a publisher still running writes into the folder.
+rmSync(join(work, 'deployment'), { recursive: true, force: true })
 
 try {
   if (!opts['skip-embedded'] && !failed) await printEmbeddedReplay(file, work)
