@@ -14,7 +14,7 @@
 // (by default one second per 300 stations: 231 s for France, while its client sends for about 170 s
 // and its pages follow for about 400 s), in a random order, at least 5 s apart.
 //
-// usage: bench/night [FILE] [--chaos] [--chaos-window S] [--skip-embedded] [--phone-share 0.02] [--readers 16] [--reader-rate 300] [--seed N]
+// usage: bench/night [FILE] [--chaos] [--chaos-window S] [--skip-embedded] [--phone-share 0.02] [--readers 16] [--reader-rate 300] [--seed N] [--rate R]
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -45,6 +45,7 @@ const { values: opts, positionals } = parseArgs({
     readers: { type: 'string', default: '16' },
     'reader-rate': { type: 'string', default: '300' },
     seed: { type: 'string' },
+    rate: { type: 'string' },
   },
 })
 const file = resolve(positionals[0] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', '2017-presidentielle-1_par_bureau_large.csv.gz'))
@@ -55,6 +56,9 @@ if (!Number.isInteger(readerConnections) || readerConnections < 1) throw new Err
 const readerRate = Number(opts['reader-rate'])
 if (!(readerRate > 0)) throw new Error(`--reader-rate takes pages per second, not ${opts['reader-rate']}`)
 const seed = Number(opts.seed ?? Date.now() % 1_000_000)
+/** Returns per second for both channels together (split by --phone-share); full speed when absent. */
+const rate = opts.rate === undefined ? undefined : Number(opts.rate)
+if (rate !== undefined && !(rate > 0)) throw new Error(`--rate takes returns per second, not ${opts.rate}`)
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const work = mkdtempSync(join(tmpdir(), 'bench-night-'))
 // nginx's workers run as nobody when started as root: the path to the published folder must be readable.
@@ -130,7 +134,7 @@ function expectedTotals(): { national: WideTotals; departements: Map<string, Wid
   return { national: wideTotals(header, rows), departements: new Map([...byDept].map(([code, rs]) => [code, wideTotals(header, rs)])) }
 }
 
-console.log(`bench/night${opts.chaos ? ' --chaos' : ''}: ${file}  (seed ${seed}, phone share ${phoneShare}, ${readerConnections} reader connections, ${readerRate} pages/s)`)
+console.log(`bench/night${opts.chaos ? ' --chaos' : ''}: ${file}  (seed ${seed}, phone share ${phoneShare}, ${readerConnections} reader connections, ${readerRate} pages/s, ${rate === undefined ? 'full speed' : `${rate} returns/s`})`)
 const imported = await readResultsFile(file)
 const items = replayItems(imported.definition, imported.returns)
 const stationsTotal = new Set(items.map((i) => i.stationId)).size
@@ -251,12 +255,19 @@ try {
   let clientDoneAt: number | undefined
   let clientReports: SubmitReport[] | undefined
   const client = Promise.all([
-    submitReturns({ ingestUrl, token: d.token, items: uploadItems, onAccepted: (item) => latency.acknowledged(item.stationId) }),
+    submitReturns({
+      ingestUrl,
+      token: d.token,
+      items: uploadItems,
+      onAccepted: (item) => latency.acknowledged(item.stationId),
+      ...(rate === undefined ? {} : { rate: rate * (1 - phoneShare) }),
+    }),
     phoneReturns({
       caller: { voiceUrl: `${ingestUrl}${PHONE_VOICE_PATH}`, secret: phoneSecret },
       definition: imported.definition,
       items: phoneItems,
       logins,
+      ...(rate === undefined || phoneShare === 0 ? {} : { rate: rate * phoneShare }),
     }),
   ])
     .then((r) => (clientReports = r))
@@ -307,7 +318,8 @@ try {
   const mode = opts.chaos ? 'chaos: private Kafka, PostgreSQL, Redis' : 'shared stack Kafka, PostgreSQL, Redis'
   console.log(`\nnight, distributed (ingest, consolidate, publish, desk as processes; ${mode}; folder → private nginx → Varnish):`)
   if (stoppedShort === undefined) {
-    console.log(`  first submission → last page (status.json counts every station): ${seconds(wall)}  (${Math.round(stationsTotal / (wall / 1000))} returns/s end to end; goal ≤ 60 s ${wall <= 60_000 ? 'met' : 'NOT met'})`)
+    const goal = rate === undefined ? `goal ≤ 60 s ${wall <= 60_000 ? 'met' : 'NOT met'}` : `paced at ${rate} returns/s: the wall time is the pace's`
+    console.log(`  first submission → last page (status.json counts every station): ${seconds(wall)}  (${Math.round(stationsTotal / (wall / 1000))} returns/s end to end; ${goal})`)
   } else {
     console.log(`  NO LAST PAGE: stopped waiting after ${seconds(wall)}, ${stoppedShort}`)
   }
@@ -356,7 +368,7 @@ try {
 rmSync(join(work, 'deployment'), { recursive: true, force: true })
 
 try {
-  if (!opts['skip-embedded'] && !failed) await printEmbeddedReplay(file, work)
+  if (!opts['skip-embedded'] && !failed) await printEmbeddedReplay(file, work, rate)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

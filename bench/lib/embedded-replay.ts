@@ -5,10 +5,11 @@ import { join } from 'node:path'
 import { startElections } from '../../test/helpers/run-elections.js'
 import { watchPeaks } from './process-peaks.js'
 
-export async function printEmbeddedReplay(file: string, work: string): Promise<void> {
+/** `rate`: returns per second (`elections replay --rate`), as the run it is compared with; full speed when absent. */
+export async function printEmbeddedReplay(file: string, work: string, rate?: number): Promise<void> {
   const env = { DATA_DIR: join(work, 'embedded', 'data'), OUTPUT_DIR: join(work, 'embedded', 'out'), LOG_LEVEL: 'warn' }
   const started = performance.now()
-  const replay = startElections(['replay', file], env)
+  const replay = startElections(['replay', file, ...(rate === undefined ? [] : ['--rate', String(rate)])], env)
   const watch = watchPeaks(() => ({ 'elections replay (all services)': replay.child.pid }))
   const done = await replay.done
   const peaks = watch.stop()
