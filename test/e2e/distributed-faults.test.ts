@@ -112,10 +112,17 @@ t.test('the Kafka broker stops mid-replay: 503 with Retry-After while down, neve
   await broker.start()
   const done = await replay.done
   t.equal(done.code, 0, `the replay client finished after retrying\n${done.stderr.slice(-2000)}`)
-  const published = await eventually('all stations published after the broker came back', async () => {
-    const page = readJson<PublishedArea>(join(d.outputDir, 'index.json'))
-    return page.stations.reported === expected.stations ? page : undefined
-  })
+  // What is asserted is that every station ends up published, exactly, not how soon: in CI, with
+  // the full-France test running beside it, the catch-up after the broker's return once took more
+  // than the default 120 s (7 Dec 2026, cause not found; 46/46 when run again alone).
+  const published = await eventually(
+    'all stations published after the broker came back',
+    async () => {
+      const page = readJson<PublishedArea>(join(d.outputDir, 'index.json'))
+      return page.stations.reported === expected.stations ? page : undefined
+    },
+    300_000,
+  )
   assertTotals(t, published, expected, 'national after the broker outage')
   const stored = await storedReturns(d.env.DATABASE_URL ?? '')
   t.equal(stored.stations, expected.stations, 'every station stored')
