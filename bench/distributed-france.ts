@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path'
 import { readResultsFile } from '../bin/import/results-file.js'
 import { createDeployment, startService, type ServiceProcess, type Teardown } from '../test/helpers/distributed.js'
 import { startElections } from '../test/helpers/run-elections.js'
-import { watchPeaks } from './lib/process-peaks.js'
+import { peakLines, watchPeaks } from './lib/process-peaks.js'
 import { printEmbeddedReplay } from './lib/embedded-replay.js'
 
 const args = process.argv.slice(2)
@@ -99,7 +99,7 @@ try {
   console.log(`  first submission → last station on the national page: ${seconds(wall)}  (${Math.round(total / (wall / 1000))} returns/s end to end)`)
   if (clientDoneAt !== undefined) console.log(`  replay client finished submitting after ${seconds(clientDoneAt - started)}`)
   console.log(`  client: ${done.stdout.split('\n').find((l) => /accepted/.test(l))?.trim() ?? ''}`)
-  for (const [name, f] of Object.entries(peaks)) console.log(`  ${name}: peak RSS ${f.peakRssMb} MB, CPU ${f.cpuSeconds.toFixed(1)} s`)
+  for (const line of peakLines(peaks)) console.log(line)
   for (const s of Object.values(services)) await s.stop()
 } finally {
   for (const fn of cleanups.reverse()) await fn()

@@ -30,7 +30,7 @@ import { readWideLines, wideTotals, type WideTotals } from '../test/helpers/wide
 import { totalsDifferences, type PublishedArea } from '../test/helpers/published-totals.js'
 import { runElections } from '../test/helpers/run-elections.js'
 import { freePort, startNginx, startVarnish } from '../ops/loadtest/serving-instances.js'
-import { watchPeaks } from './lib/process-peaks.js'
+import { peakLines, watchPeaks } from './lib/process-peaks.js'
 import { printEmbeddedReplay } from './lib/embedded-replay.js'
 import { SupervisedService } from './lib/supervised-service.js'
 import { percentile, startReaders, watchPageLatency, type LatencySample } from './lib/night-readers.js'
@@ -332,7 +332,7 @@ try {
   console.log(`  202 → commune page through Varnish counts the station (${sorted.length} sampled stations${lat.unseen ? `, ${lat.unseen} never seen` : ''}): p50 ${seconds(percentile(sorted, 50))}, p99 ${seconds(percentile(sorted, 99))}, max ${seconds(sorted.at(-1) ?? NaN)}`)
   console.log(`  first figures published after ${seconds(readersFrom - started)}`)
   console.log(`  readers from then on (wrk, ${readerConnections} connections paced to ${readerRate} pages/s in all, ${readerPaths.length} paths through Varnish, a 404 is a page not written yet): ${readerFigures.requestsPerSecond.toFixed(0)} req/s, p50 ${readerFigures.p50Ms.toFixed(1)} ms, p99 ${readerFigures.p99Ms.toFixed(1)} ms, errors ${readerFigures.errors} (${readerFigures.errorDetail})`)
-  for (const [name, f] of Object.entries(peaks)) console.log(`  ${name}: peak RSS ${f.peakRssMb} MB, CPU ${f.cpuSeconds.toFixed(1)} s`)
+  for (const line of peakLines(peaks)) console.log(line)
   console.log(`  publisher${opts.chaos ? ' (since its last start)' : ''}: ${publisherWork}`)
   for (const s of Object.values(supervised)) {
     if (s.kills > 0 || s.unplannedExits.length > 0) console.log(`  ${s.name}: killed ${s.kills}×, exited on its own ${s.unplannedExits.length}×`)

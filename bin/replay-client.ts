@@ -40,8 +40,6 @@ export interface SubmitReport {
 
 const MAX_ATTEMPTS = 30
 const MAX_BACKOFF_MS = 5000
-/** Ingest's Retry-After for a return being stored, when a batch answer gives none. */
-const IN_PROGRESS_RETRY_S = RETRY_AFTER_IN_PROGRESS_S
 
 const BatchAnswerSchema = z.object({
   results: z.array(
@@ -116,7 +114,6 @@ async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[],
       returns: pending.map((item) => ({ ...item, returnId: replayReturnId(item), channel: 'import' })),
     })
     let status = 0
-    let retryAfterHeader: string | null = null
     let text: string
     try {
       const res = await fetch(`${options.ingestUrl}/v1/returns/batch`, {
@@ -126,7 +123,6 @@ async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[],
         signal: AbortSignal.timeout(60_000),
       })
       status = res.status
-      retryAfterHeader = res.headers.get('retry-after')
       text = await res.text()
     } catch (err) {
       text = err instanceof Error ? err.message : String(err)
@@ -135,12 +131,11 @@ async function submitBatch(options: SubmitOptions, batch: readonly ReplayItem[],
     if (status === 200) {
       const again = recordAnswers(pending, text, report, options.onAccepted, attempt < MAX_ATTEMPTS)
       if (again.length === 0) return
-      // Only the returns still being stored go again, after the answer's Retry-After if it gave
-      // one, else ingest's usual second, and never sooner than the backoff.
+      // Only the returns still being stored go again, after ingest's Retry-After for them (a
+      // batch's 200 answer carries no header for it), and never sooner than the backoff.
       pending = again
       report.retries++
-      const retryAfterS = Number(retryAfterHeader ?? IN_PROGRESS_RETRY_S)
-      await sleep(Math.max(Number.isFinite(retryAfterS) ? retryAfterS * 1000 : 0, IN_PROGRESS_RETRY_S * 1000, backoffMs))
+      await sleep(Math.max(RETRY_AFTER_IN_PROGRESS_S * 1000, backoffMs))
       continue
     }
     // Not acknowledged: nothing of this batch is known to be durable, so it is sent again whole.

@@ -3,7 +3,7 @@
 // lines and peak RSS, printed under a heading.
 import { join } from 'node:path'
 import { startElections } from '../../test/helpers/run-elections.js'
-import { watchPeaks } from './process-peaks.js'
+import { peakLines, watchPeaks } from './process-peaks.js'
 
 /** `rate`: returns per second (`elections replay --rate`), as the run it is compared with; full speed when absent. */
 export async function printEmbeddedReplay(file: string, work: string, rate?: number): Promise<void> {
@@ -20,5 +20,5 @@ export async function printEmbeddedReplay(file: string, work: string, rate?: num
   console.log(`  ${line('time to last page')}`)
   console.log(`  ${line('returns/s')}`)
   console.log(`  process wall time incl. import and start: ${((wall) / 1000).toFixed(1)} s`)
-  for (const [name, f] of Object.entries(peaks)) console.log(`  ${name}: peak RSS ${f.peakRssMb} MB, CPU ${f.cpuSeconds.toFixed(1)} s`)
+  for (const line of peakLines(peaks)) console.log(line)
 }

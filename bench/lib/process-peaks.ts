@@ -48,3 +48,8 @@ export function watchPeaks(pids: () => Record<string, number | undefined>): { st
     },
   }
 }
+
+/** One report line per watched name: its peak RSS and CPU time. */
+export function peakLines(peaks: Record<string, ProcessFigures>): string[] {
+  return Object.entries(peaks).map(([name, f]) => `  ${name}: peak RSS ${f.peakRssMb} MB, CPU ${f.cpuSeconds.toFixed(1)} s`)
+}
