@@ -72,7 +72,7 @@ interface DownloadFile {
   meta: StoredObjectMeta
 }
 
-/** The site-wide files of one cycle, rendered before the cycle opens its writer (their digests are looked up with the pages'). */
+/** The site-wide files of one cycle, rendered after its pages (their digests are looked up then: `SiteWriter.lookUp`). */
 export interface RenderedDownloads {
   /** In write order; the manifest, data/index.json, comes last. */
   files: DownloadFile[]

@@ -210,11 +210,15 @@ export function buildPublisher(deps: PublisherDeps) {
       const trustDigests = !how.rewriteAll && (outputChecked || (await outputMatchesDigests()))
       outputChecked = true
       const report = await lock.keepDuring(async (signal) => {
-        const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
         // Untrusted digests are not looked up: a rebuild need not list France's 420,000 keys.
-        const keys = trustDigests ? [...cycleFileKeys(tallies, dirty, deps.pages), ...(siteWide?.files.map((f) => f.key) ?? [])] : []
+        const keys = trustDigests ? cycleFileKeys(tallies, dirty, deps.pages) : []
         writer = await SiteWriter.open({ digests, files, signal: AbortSignal.any([signal, stopping.signal]) }, keys, trustDigests)
         await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
+        // After the pages, not before: France's downloads are 110 MB of buffers (the NIST report
+        // alone 75 MB), which would otherwise be held through the whole render. The tally is
+        // frozen while the cycle runs, so they are of the same results as the pages.
+        const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
+        if (siteWide) await writer.lookUp(siteWide.files.map((f) => f.key))
         const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
         await writeStatus(writer, tallies, embargoed)
         return { ...(await writer.finish()), outdated }

@@ -2,7 +2,7 @@
 // last written is skipped; a changed one is written with its compressed variants first; a bounded
 // number of files are in flight so rendering (CPU) overlaps the writes (the disk or S3) without
 // holding a whole France of pages in memory; and the digests of the files completely written are
-// recorded when the cycle ends, never before the bytes are on storage.
+// recorded as the cycle goes, never before the bytes are on storage.
 import type { StoredObjectMeta } from '../infra/storage/storage.js'
 import { hasVariants, isCompressible, type FileToWrite, type VariantWriter } from '../infra/storage/compressed-variants.js'
 import { digestOf, mayHaveVariants, type FileDigest, type PageDigests } from './page-digests.js'
@@ -14,6 +14,12 @@ const MAX_FILES_IN_FLIGHT = 64
  * message per file cost more main-thread time than rendering the file (France: 420,000 files).
  */
 const FILES_PER_BATCH = 8
+/**
+ * Digests are recorded every this many files written, not all at the cycle's end: a France rebuild
+ * writes 420,000 files, whose digests held until the end cost the publisher about 60 MB, then as
+ * much again in the one call that recorded them.
+ */
+const DIGESTS_PER_RECORD = 5_000
 
 export interface SiteWriterDeps {
   digests: PageDigests
@@ -41,14 +47,21 @@ export class SiteWriter {
   private active = 0
   private failure: { err: unknown } | undefined
   private readonly waiting: (() => void)[] = []
-  private readonly written: FileDigest[] = []
+  /** Written since the last record of digests. */
+  private unrecorded: FileDigest[] = []
+  /** Every file written this cycle, for the purge. */
+  private readonly changedKeys: string[] = []
+  /** The digests recorded so far, in order; a failure is kept and thrown by finish(). */
+  private recording: Promise<void> = Promise.resolve()
+  private recordFailure: { err: unknown } | undefined
   private batch: PendingFile[] = []
   private variantsWritten = 0
   private filesUnchanged = 0
 
   private constructor(
     private readonly deps: SiteWriterDeps,
-    private readonly lastDigests: ReadonlyMap<string, string>,
+    private readonly lastDigests: Map<string, string>,
+    private readonly trustDigests: boolean,
   ) {}
 
   /**
@@ -56,7 +69,13 @@ export class SiteWriter {
    * `trustDigests` false writes every file (the output no longer matches the digests).
    */
   static async open(deps: SiteWriterDeps, keys: readonly string[], trustDigests = true): Promise<SiteWriter> {
-    return new SiteWriter(deps, trustDigests ? await deps.digests.load(keys) : new Map())
+    return new SiteWriter(deps, trustDigests ? await deps.digests.load(keys) : new Map(), trustDigests)
+  }
+
+  /** Looks up more digests once open: the downloads are rendered after the pages, when the pages' memory is free. */
+  async lookUp(keys: readonly string[]): Promise<void> {
+    if (!this.trustDigests) return
+    for (const [key, digest] of await this.deps.digests.load(keys)) this.lastDigests.set(key, digest)
   }
 
   /** Queues a file; it is written with the next batch, by the next drain() at the latest. */
@@ -92,13 +111,32 @@ export class SiteWriter {
     await this.dispatch().catch(() => undefined)
     this.batch = []
     await this.quiesce()
-    await this.deps.digests.record(this.written)
+    this.recordWritten()
+    await this.recording
+    if (this.recordFailure) throw this.recordFailure.err
     return {
-      filesWritten: this.written.length,
+      filesWritten: this.changedKeys.length,
       variantsWritten: this.variantsWritten,
       filesUnchanged: this.filesUnchanged,
-      changedKeys: this.written.map((f) => f.key),
+      changedKeys: this.changedKeys,
     }
+  }
+
+  /**
+   * Records the digests of the files written since the last call, after those before them. A
+   * failure (the cache unreachable) fails the cycle at finish(): the files whose digests were not
+   * recorded are rewritten by the next cycle, never skipped.
+   */
+  private recordWritten(): void {
+    if (this.unrecorded.length === 0) return
+    const files = this.unrecorded
+    this.unrecorded = []
+    this.recording = this.recording.then(async () => {
+      if (this.recordFailure) return
+      await this.deps.digests.record(files).catch((err: unknown) => {
+        this.recordFailure = { err }
+      })
+    })
   }
 
   private async dispatch(): Promise<void> {
@@ -112,9 +150,11 @@ export class SiteWriter {
     const digests = new Map(batch.map((f) => [f.key, f.digest]))
     void this.deps.files.write(batch).then((outcome) => {
       for (const f of outcome.written) {
-        this.written.push({ key: f.key, digest: digests.get(f.key) as string })
+        this.unrecorded.push({ key: f.key, digest: digests.get(f.key) as string })
+        this.changedKeys.push(f.key)
         this.variantsWritten += f.variantsWritten
       }
+      if (this.unrecorded.length >= DIGESTS_PER_RECORD) this.recordWritten()
       if (outcome.error) this.failure ??= { err: outcome.error }
       this.active -= batch.length
       for (const wake of this.waiting.splice(0)) wake()

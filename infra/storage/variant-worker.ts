@@ -16,8 +16,9 @@ const knownFolders = new Set<string>()
 const MAX_KNOWN_FOLDERS = 500_000
 
 /**
- * The last body compressed and its variants: the publisher writes a download under its live and
- * its content-addressed key one after the other (tens of megabytes for France), compressed once.
+ * The last body compressed in the batch running, and its variants: the publisher writes a download
+ * under its live and its content-addressed key in the same batch (tens of megabytes for France),
+ * compressed once. Forgotten at the end of the batch, so a worker does not hold them until its next.
  */
 let last: { body: Uint8Array; gz: Uint8Array; br: Uint8Array } | undefined
 
@@ -95,6 +96,8 @@ function run(job: BatchJob): { answer: BatchAnswer; transfer: ArrayBuffer[] } {
     }
   } catch (err) {
     answer.error = err instanceof Error ? err.message : String(err)
+  } finally {
+    last = undefined
   }
   return { answer, transfer }
 }
