@@ -3,22 +3,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../infra/config.js'
 import { createLogger } from '../infra/logging.js'
-import { runStart } from './start.js'
-import { runReplay, type ReplayChannel } from './replay.js'
-import { runElectionLoad } from './load-election.js'
-import { ResultsFileError } from './import/results-file.js'
-import { runService } from './services.js'
-import { dbMigrate, dbSetup } from './db.js'
-import { ServiceUnavailableError } from './adapters.js'
-import { DbConnectionError } from '../infra/db/postgres-db.js'
-import { auditVerify, userAdd, userDisable } from './users.js'
-import { withAdminDb } from './desk-admin.js'
-import { runCredentialsIssue, runClientToken, sheetChannelsProblem } from './credentials-command.js'
-import { runPhone } from './phone.js'
-import { runPublishRebuild, runPublishWarm, WarmError } from './publish-commands.js'
-import { runKafkaAcls } from './kafka-acls.js'
-import { runFinderBuild } from './finder-build.js'
-import { FinderInputError } from '../polling-finder/inputs/text-table.js'
+import type { ReplayChannel } from './replay.js'
 
 const USAGE = `usage: elections <command> [options]
 
@@ -69,14 +54,17 @@ S3_BUCKET, S3_ENDPOINT, VARNISH_URL, INGEST_API_TOKENS, LOG_LEVEL, …)`
 
 class UsageError extends Error {}
 
-function runOneService(service: 'ingest' | 'consolidate' | 'publish' | 'desk', args: string[]): Promise<number> {
+// Each command imports its code when it runs: a service process loads only what it uses.
+async function runOneService(service: 'ingest' | 'consolidate' | 'publish' | 'desk', args: string[]): Promise<number> {
   parseArgs({ args, strict: true, options: {} })
   const config = loadConfig()
+  const { runService } = await import('./services.js')
   return runService(service, config, createLogger(config.logLevel))
 }
 
-function runPublishCommand(sub: 'rebuild' | 'warm', args: string[]): Promise<number> {
+async function runPublishCommand(sub: 'rebuild' | 'warm', args: string[]): Promise<number> {
   const config = loadConfig()
+  const { runPublishRebuild, runPublishWarm } = await import('./publish-commands.js')
   if (sub === 'rebuild') {
     parseArgs({ args, strict: true, options: {} })
     return runPublishRebuild(config, createLogger(config.logLevel))
@@ -93,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const { values } = parseArgs({ args: rest, options: { replay: { type: 'string' } }, strict: true })
       const config = loadConfig()
+      const { runStart } = await import('./start.js')
       return runStart(config, createLogger(config.logLevel), { replayFile: values.replay })
     }
     case 'replay': {
@@ -121,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const typos = parseTypos(values['typo-rate'], values['typo-seed'], channel)
       const config = loadConfig()
+      const { runReplay } = await import('./replay.js')
       return runReplay(config, createLogger(config.logLevel), {
         file,
         target: values.target,
@@ -139,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
         options: { url: { type: 'string' }, from: { type: 'string' }, lang: { type: 'string' }, script: { type: 'string' } },
       })
       if (values.lang !== undefined && values.lang !== 'fr' && values.lang !== 'en') throw new UsageError('--lang is fr or en')
+      const { runPhone } = await import('./phone.js')
       return runPhone(loadConfig(), { url: values.url, from: values.from, language: values.lang, script: values.script })
     }
     case 'election': {
@@ -148,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
       const file = positionals[0]
       if (file === undefined || positionals.length > 1) throw new UsageError('election load takes exactly one results FILE')
       const config = loadConfig()
+      const { runElectionLoad } = await import('./load-election.js')
       return runElectionLoad(config, createLogger(config.logLevel), file)
     }
     case 'publish':
@@ -170,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
         },
       })
       if (positionals.length > 0) throw new UsageError('finder build takes only options (--stations FILE, --places FILE, …)')
+      const { runFinderBuild } = await import('./finder-build.js')
       return runFinderBuild(loadConfig(), {
         stations: values.stations,
         places: values.places ?? [],
@@ -189,9 +182,10 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'migrate' && positionals.length === 0) {
         const config = loadConfig()
         if (config.databaseUrl === undefined) throw new ConfigError(['DATABASE_URL: db migrate needs the PostgreSQL database to migrate (PGlite migrates itself at start)'])
+        const { dbMigrate } = await import('./db.js')
         return dbMigrate(config.databaseUrl, createLogger(config.logLevel))
       }
-      if (sub === 'setup' && positionals.length <= 1) return dbSetup(positionals[0] ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+      if (sub === 'setup' && positionals.length <= 1) return (await import('./db.js')).dbSetup(positionals[0] ?? 'postgres://postgres@127.0.0.1:5432/postgres')
       throw new UsageError('db takes a sub-command: migrate, or setup [ADMIN_URL]')
     }
     case 'credentials': {
@@ -214,6 +208,7 @@ async function main(argv: string[]): Promise<number> {
       if (target === undefined || positionals.length > 1) throw new UsageError('credentials issue takes one results FILE; credentials token takes one CLIENT name')
       const config = loadConfig()
       const logger = createLogger(config.logLevel)
+      const { runCredentialsIssue, runClientToken, sheetChannelsProblem } = await import('./credentials-command.js')
       if (sub === 'issue') {
         if (values.out === undefined) throw new UsageError('credentials issue needs --out DIR (the CSV and the sheets hold PINs in clear: a folder only the prefecture reads)')
         const channels = { phoneNumber: values.phone, formUrl: values['form-url'] }
@@ -237,6 +232,7 @@ async function main(argv: string[]): Promise<number> {
       if (username === undefined || positionals.length > 1) throw new UsageError('user add|disable takes exactly one USERNAME')
       const config = loadConfig()
       const logger = createLogger(config.logLevel)
+      const [{ withAdminDb }, { userAdd, userDisable }] = await Promise.all([import('./desk-admin.js'), import('./users.js')])
       if (sub === 'add') {
         if (values.role === undefined) throw new UsageError('user add needs --role operator|supervisor|admin')
         const role = values.role
@@ -247,11 +243,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'kafka': {
       if (rest[0] !== 'acls' || rest.length > 1) throw new UsageError('kafka takes a sub-command: acls')
+      const { runKafkaAcls } = await import('./kafka-acls.js')
       return runKafkaAcls(loadConfig(), (line) => process.stdout.write(`${line}\n`))
     }
     case 'audit': {
       if (rest[0] !== 'verify' || rest.length > 1) throw new UsageError('audit takes a sub-command: verify')
       const config = loadConfig()
+      const [{ withAdminDb }, { auditVerify }] = await Promise.all([import('./desk-admin.js'), import('./users.js')])
       return withAdminDb(config, createLogger(config.logLevel), (db) => auditVerify(db))
     }
     case undefined:
@@ -296,6 +294,14 @@ function parseChannel(value: string | undefined): ReplayChannel {
 try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (err) {
+  // The modules that define the expected failures, loaded only now: every command would load them otherwise.
+  const [{ ServiceUnavailableError }, { DbConnectionError }, { WarmError }, { ResultsFileError }, { FinderInputError }] = await Promise.all([
+    import('./adapters.js'),
+    import('../infra/db/postgres-db.js'),
+    import('./publish-commands.js'),
+    import('./import/results-file.js'),
+    import('../polling-finder/inputs/text-table.js'),
+  ])
   if (err instanceof ConfigError) {
     process.stderr.write(`elections: ${err.message}\n`)
     process.exitCode = 78 // EX_CONFIG

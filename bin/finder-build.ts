@@ -55,7 +55,7 @@ export async function runFinderBuild(config: Config, args: FinderBuildArgs): Pro
   for (const input of inputs.addresses ?? []) {
     for (const [reason, n] of Object.entries(input.unlocated)) process.stderr.write(`${input.file}: ${n} line(s) not indexed by street: ${reason}\n`)
   }
-  const storage = openStorage(config)
+  const storage = await openStorage(config)
   const progress = createProgress('finder')
   const summary = await buildFinder(inputs, { storage, onProgress: (done, total) => progress.update(done, total) })
   progress.stop()

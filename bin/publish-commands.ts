@@ -26,8 +26,8 @@ export async function runPublishRebuild(config: Config, logger: Logger): Promise
   try {
     const bus = resources.add('bus', await openBus(config, logger, 'publish'))
     const cache = resources.add('cache', await openCache(config, logger))
-    const storage = openStorage(config)
-    const publisher = newPublisher(config, logger, { bus, cache, storage, metrics: createMetricsRegistry(false) })
+    const storage = await openStorage(config)
+    const publisher = await newPublisher(config, logger, { bus, cache, storage, metrics: createMetricsRegistry(false) })
     await publisher.start()
     resources.defer('publisher', () => publisher.stop())
     const progress = createProgress('rebuild (areas)')

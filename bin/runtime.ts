@@ -48,17 +48,17 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     const bus = resources.add('bus', await openBus(config, logger, 'tools'))
     const db = resources.add('database', await openConsolidationDb(config, logger))
     const cache = resources.add('cache', await openCache(config, logger))
-    const storage = openStorage(config)
+    const storage = await openStorage(config)
 
     const apiToken = ingestToken(config, logger)
-    const ingest = newIngest(config, logger, { bus, cache, token: apiToken, metrics: createMetricsRegistry() })
+    const ingest = await newIngest(config, logger, { bus, cache, token: apiToken, metrics: createMetricsRegistry() })
     const consolidator = buildConsolidator({
       bus,
       db,
       logger: logger.child({ service: 'consolidate' }),
       metrics: createMetricsRegistry(false),
     })
-    const publisher = newPublisher(config, logger, { bus, cache, storage, metrics: createMetricsRegistry(false) })
+    const publisher = await newPublisher(config, logger, { bus, cache, storage, metrics: createMetricsRegistry(false) })
 
     await consolidator.start()
     resources.defer('consolidator', () => consolidator.stop())
@@ -84,7 +84,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
         firstAdmin = admin
       }
       // The desk's decisions reach [results] through the consolidator's relay, at once in one process.
-      const desk = newDesk(config, logger, { db: deskDb, cache, metrics: createMetricsRegistry(false), onResultsWritten: () => consolidator.outboxWritten() })
+      const desk = await newDesk(config, logger, { db: deskDb, cache, metrics: createMetricsRegistry(false), onResultsWritten: () => consolidator.outboxWritten() })
       resources.defer('desk', () => desk.close())
       const server = resources.add('desk server', await listen(desk.app, config.ports.desk, config.host))
       deskUrl = `http://${config.host}:${server.port}/`

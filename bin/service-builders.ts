@@ -8,9 +8,6 @@ import type { Cache } from '../infra/cache/cache.js'
 import type { Db } from '../infra/db/db.js'
 import type { Storage } from '../infra/storage/storage.js'
 import type { Registry } from '../infra/metrics.js'
-import { buildIngest } from '../ingest/ingest-app.js'
-import { buildPublisher } from '../publish/publisher.js'
-import { buildDesk } from '../consolidate/desk/desk-app.js'
 import { openDepartementMap, openPurger, openScanStorage } from './adapters.js'
 
 /** The configured token, or one generated for this process (printed, so the operator can use it). */
@@ -21,7 +18,9 @@ export function ingestToken(config: Config, logger: Logger): { client: string; t
   return { client: 'local', token: randomBytes(24).toString('base64url') }
 }
 
-export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; token: { client: string; token: string }; metrics: Registry }) {
+/** Each service's code is imported when that service is built: a process running one service loads only its own. */
+export async function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; token: { client: string; token: string }; metrics: Registry }) {
+  const { buildIngest } = await import('../ingest/ingest-app.js')
   return trustingProxies(config, buildIngest({
     bus: r.bus,
     cache: r.cache,
@@ -32,7 +31,7 @@ export function newIngest(config: Config, logger: Logger, r: { bus: Bus; cache: 
     csvMaxBytes: config.ingestCsvMaxBytes,
     rateLimits: config.ingestRateLimits,
     phone: config.phone,
-    scans: openScanStorage(config),
+    scans: await openScanStorage(config),
     scanMaxBytes: config.scanMaxBytes,
     form: config.form,
   }))
@@ -44,8 +43,9 @@ function trustingProxies<S extends { app: { set(setting: string, value: unknown)
   return service
 }
 
-export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; storage: Storage; metrics: Registry }) {
+export async function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cache: Cache; storage: Storage; metrics: Registry }) {
   const { mapFiles, scansBaseUrl } = config.publishPages
+  const { buildPublisher } = await import('../publish/publisher.js')
   return buildPublisher({
     pages: { map: openDepartementMap(mapFiles, logger), scansBaseUrl },
     bus: r.bus,
@@ -59,7 +59,8 @@ export function newPublisher(config: Config, logger: Logger, r: { bus: Bus; cach
   })
 }
 
-export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cache; metrics: Registry; onResultsWritten?: () => void }) {
+export async function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cache; metrics: Registry; onResultsWritten?: () => void }) {
+  const { buildDesk } = await import('../consolidate/desk/desk-app.js')
   return trustingProxies(config, buildDesk({
     db: r.db,
     cache: r.cache,
@@ -67,7 +68,7 @@ export function newDesk(config: Config, logger: Logger, r: { db: Db; cache: Cach
     metrics: r.metrics,
     secureCookies: config.deskSecureCookies,
     // The station page shows the scans ingest stored: the same storage, read only.
-    scans: openScanStorage(config),
+    scans: await openScanStorage(config),
     ...(r.onResultsWritten === undefined ? {} : { onResultsWritten: r.onResultsWritten }),
   }))
 }

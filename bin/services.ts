@@ -8,7 +8,6 @@ import type { Logger } from '../infra/logging.js'
 import { createMetricsRegistry } from '../infra/metrics.js'
 import { createApp, listen } from '../infra/http/http.js'
 import { ConfigError } from '../infra/config.js'
-import { buildConsolidator } from '../consolidate/consolidator.js'
 import { openBus, openCache, openConsolidationDb, openDeskDb, openStorage, Resources, type ServiceName } from './adapters.js'
 import { ingestToken, newDesk, newIngest, newPublisher } from './service-builders.js'
 
@@ -27,7 +26,7 @@ async function startIngest(config: Config, logger: Logger, resources: Resources)
   const bus = resources.add('bus', await openBus(config, logger, 'ingest'))
   const cache = resources.add('cache', await openCache(config, logger))
   const token = ingestToken(config, logger)
-  const ingest = newIngest(config, logger, { bus, cache, token, metrics: createMetricsRegistry() })
+  const ingest = await newIngest(config, logger, { bus, cache, token, metrics: createMetricsRegistry() })
   await ingest.start()
   resources.defer('ingest', () => ingest.stop())
   const server = resources.add('ingest server', await listen(ingest.app, config.ports.ingest, config.host))
@@ -43,6 +42,7 @@ async function startConsolidate(config: Config, logger: Logger, resources: Resou
   const bus = resources.add('bus', await openBus(config, logger, 'consolidate'))
   const db = resources.add('database', await openConsolidationDb(config, logger))
   const registry = createMetricsRegistry()
+  const { buildConsolidator } = await import('../consolidate/consolidator.js')
   const consolidator = buildConsolidator({ bus, db, logger: logger.child({ service: 'consolidate' }), metrics: registry })
   await consolidator.start()
   resources.defer('consolidator', () => consolidator.stop())
@@ -53,9 +53,9 @@ async function startConsolidate(config: Config, logger: Logger, resources: Resou
 async function startPublish(config: Config, logger: Logger, resources: Resources): Promise<string[]> {
   const bus = resources.add('bus', await openBus(config, logger, 'publish'))
   const cache = resources.add('cache', await openCache(config, logger))
-  const storage = openStorage(config)
+  const storage = await openStorage(config)
   const registry = createMetricsRegistry()
-  const publisher = newPublisher(config, logger, { bus, cache, storage, metrics: registry })
+  const publisher = await newPublisher(config, logger, { bus, cache, storage, metrics: registry })
   await publisher.start()
   resources.defer('publisher', () => publisher.stop())
   const server = resources.add('health server', await listen(createApp(registry), config.ports.publish, config.host))
@@ -65,7 +65,7 @@ async function startPublish(config: Config, logger: Logger, resources: Resources
 async function startDesk(config: Config, logger: Logger, resources: Resources): Promise<string[]> {
   const db = resources.add('database', await openDeskDb(config, logger))
   const cache = resources.add('cache', await openCache(config, logger))
-  const desk = newDesk(config, logger, { db, cache, metrics: createMetricsRegistry() })
+  const desk = await newDesk(config, logger, { db, cache, metrics: createMetricsRegistry() })
   resources.defer('desk', () => desk.close())
   const server = resources.add('desk server', await listen(desk.app, config.ports.desk, config.host))
   return [`results desk  http://${config.host}:${server.port}/  (users: elections user add)`]

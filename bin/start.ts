@@ -42,7 +42,7 @@ export async function runStart(config: Config, logger: Logger, options: { replay
     if (job === undefined) return
     if (job.demo) {
       // The demo's finder too (a few hundred files, under a second), so /finder/ shows something.
-      await buildFinder({ definition: job.definition }, { storage: openStorage(config) })
+      await buildFinder({ definition: job.definition }, { storage: await openStorage(config) })
       const where = runtime.siteUrl === undefined ? `${config.outputDir}/finder/` : new URL('finder/', runtime.siteUrl).href
       process.stdout.write(`finder        ${where}  (demo stations; elections finder build for real data)\n`)
     }

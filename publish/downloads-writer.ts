@@ -116,7 +116,8 @@ export function renderDownloads(tallies: TallyTree, ctx: DownloadsContext): Rend
 /** Writes the site-wide files; returns the keys of content-addressed copies now out of the window, to delete. */
 export async function writeDownloads(writer: SiteWriter, downloads: RenderedDownloads, versions: DownloadVersions): Promise<string[]> {
   const manifest = downloads.files.at(-1)
-  for (const f of downloads.files.slice(0, -1)) await writer.put(f.key, f.body, f.meta)
+  // Handed over: nothing reads these bodies again, and France's two big ones are 85 MB.
+  for (const f of downloads.files.slice(0, -1)) await writer.put(f.key, f.body, f.meta, true)
   // The manifest after the files it names, so a script following it never gets a 404.
   await writer.drain()
   if (manifest) await writer.put(manifest.key, manifest.body, manifest.meta)

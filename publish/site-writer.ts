@@ -78,8 +78,12 @@ export class SiteWriter {
     for (const [key, digest] of await this.deps.digests.load(keys)) this.lastDigests.set(key, digest)
   }
 
-  /** Queues a file; it is written with the next batch, by the next drain() at the latest. */
-  async put(key: string, body: Buffer, meta: StoredObjectMeta): Promise<void> {
+  /**
+   * Queues a file; it is written with the next batch, by the next drain() at the latest. With
+   * `handOver`, the caller no longer reads `body` once this resolves: a writer thread may take its
+   * memory (FileToWrite.handOver).
+   */
+  async put(key: string, body: Buffer, meta: StoredObjectMeta, handOver = false): Promise<void> {
     const digest = digestOf(key, body, meta)
     const last = this.lastDigests.get(key)
     if (last === digest) {
@@ -93,7 +97,7 @@ export class SiteWriter {
     const variants = hasVariants(key, body)
     // A file now too small for variants: older ones would be served instead of it.
     const removeStaleVariants = !variants && mayHaveVariants(last) && isCompressible(key)
-    this.batch.push({ key, body, meta, digest, variants, removeStaleVariants })
+    this.batch.push({ key, body, meta, digest, variants, removeStaleVariants, handOver })
   }
 
   async drain(): Promise<void> {

@@ -58,6 +58,11 @@ export interface FileToWrite {
   variants: boolean
   /** Without variants now, but an older version may have had them: removed before the file is replaced. */
   removeStaleVariants: boolean
+  /**
+   * The caller is done with `body`: a writer thread that writes the file itself takes its memory
+   * over (moved, not copied: France's NIST report is 75 MB) and `body` is left empty.
+   */
+  handOver?: boolean
 }
 
 export interface FileWritten {
@@ -101,7 +106,8 @@ export function createVariantWriter(storage: Storage): VariantWriter {
         }
         const job = files.map((f, i) => ({ path: paths[i] as string, folder: dirname(paths[i] as string), body: f.body, variants: f.variants, removeStaleVariants: f.removeStaleVariants }))
         // A worker that died took its batch with it: which of its files were written is unknown, so none count.
-        return pool.run({ op: 'write', files: job }).then((answer) => outcomeOf(files, answer), (err: Error) => ({ written: [], error: err }))
+        const handedOver = new Set(files.filter((f) => f.handOver && ownsItsMemory(f.body)).map((f) => f.body.buffer as ArrayBuffer))
+        return pool.run({ op: 'write', files: job }, [...handedOver]).then((answer) => outcomeOf(files, answer), (err: Error) => ({ written: [], error: err }))
       },
     }
   }
@@ -142,6 +148,11 @@ async function putWithVariants(storage: Storage, file: FileToWrite, compressed: 
 function outcomeOf(files: readonly FileToWrite[], answer: BatchAnswer): BatchOutcome {
   const written = files.slice(0, answer.done).map((f, i) => ({ key: f.key, variantsWritten: f.variants ? 2 : 0, gzipBytes: answer.gzipBytes?.[i] ?? undefined }))
   return answer.error === undefined ? { written } : { written, error: new Error(answer.error) }
+}
+
+/** Small Buffers share a pool with others: only one alone in its memory can be moved to a thread. */
+function ownsItsMemory(body: Buffer): boolean {
+  return body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -223,13 +234,14 @@ class WorkerPool {
     private readonly options: WorkerOptions,
   ) {}
 
-  run(job: Job): Promise<BatchAnswer> {
+  /** `transfer`: memory moved to the worker rather than copied (the sender no longer uses it). */
+  run(job: Job, transfer: ArrayBuffer[] = []): Promise<BatchAnswer> {
     const slot = this.pick()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       if (slot.jobs.size === 0) slot.worker.ref()
       slot.jobs.set(id, { resolve, reject })
-      slot.worker.postMessage({ ...job, id } satisfies BatchJob)
+      slot.worker.postMessage({ ...job, id } satisfies BatchJob, transfer)
     })
   }
 
