@@ -3,11 +3,14 @@
 // file, and byte-identical from one render to the next. Smaller files go out alone, and a file
 // that shrank below the threshold loses its old variants.
 import t from 'tap'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { createMemoryCache } from '../../infra/cache/memory-cache.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
+import { createFsStorage } from '../../infra/storage/fs-storage.js'
 import { createCompressor, createVariantWriter, hasVariants, isCompressible, MIN_VARIANT_BYTES } from '../../infra/storage/compressed-variants.js'
 import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from '../../publish/page-writer.js'
 import { PageDigests } from '../../publish/page-digests.js'
@@ -136,4 +139,26 @@ t.test('a file that shrinks below the threshold loses its variants; one known sm
   t.same(deleted, [], 'its last version was known to have no variants: nothing to delete')
   await write('commune,votes\r\nParis,2\r\n', false)
   t.same(deleted, ['a/results.csv.gz', 'a/results.csv.br'], 'without trusted digests (a rebuild) the variants are deleted anyway')
+})
+
+t.test('a body handed over to a folder writer thread is moved, not copied; a pooled one is copied', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'handover-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const files = createVariantWriter(createFsStorage(dir))
+  const meta = { contentType: 'application/json; charset=utf-8', cacheControl: PAGE_CACHE_CONTROL }
+  const text = `[${'{"Count":12345,"Type":"total"},'.repeat(100_000)}0]\n`
+  const big = Buffer.from(text)
+  const small = Buffer.from('{"a":1}\n')
+  const outcome = await files.write([
+    { key: 'data/big.json', body: big, meta, variants: true, removeStaleVariants: false, handOver: true },
+    { key: 'data/small.json', body: small, meta, variants: false, removeStaleVariants: false, handOver: true },
+  ])
+  t.equal(outcome.error, undefined)
+  t.equal(outcome.written.length, 2)
+  t.equal(big.length, 0, 'the big body now belongs to the thread that wrote it')
+  t.equal(small.toString(), '{"a":1}\n', 'a small body shares its memory with others: copied, left intact')
+  t.equal(readFileSync(join(dir, 'data/big.json'), 'utf8'), text, 'written whole')
+  t.equal(gunzipSync(readFileSync(join(dir, 'data/big.json.gz'))).toString(), text, 'its .gz too')
+  t.equal(brotliDecompressSync(readFileSync(join(dir, 'data/big.json.br'))).toString(), text, 'and its .br')
+  t.equal(readFileSync(join(dir, 'data/small.json'), 'utf8'), '{"a":1}\n')
 })
