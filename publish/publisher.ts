@@ -49,8 +49,9 @@ export interface PublisherDeps {
   siteUrl?: string
   /**
    * Least time between two writes of the site-wide downloads (per-station CSV, NIST JSON, feed,
-   * sitemaps, corrections), which for France weigh tens of megabytes. Default 30 s; publishNow()
-   * and the end of the embargo write them at once.
+   * sitemaps, corrections), which for France weigh tens of megabytes. Default 30 s, and never
+   * less than ten times what they last cost (DOWNLOADS_COST_FACTOR); publishNow() and the end of
+   * the embargo write them at once.
    */
   downloadsIntervalMs?: number
   /** Pages of areas without any result written per timed cycle (see TallyTree.takeDirty). Default 100. */
@@ -97,6 +98,13 @@ export interface PublisherStatus {
 const AREAS_WITHOUT_RESULTS_PER_CYCLE = 100
 
 const DOWNLOADS_INTERVAL_MS = 30_000
+/**
+ * The downloads wait at least this many times what they last cost (rendered and written) before
+ * they are rewritten: for France they cost seconds (a 75 MB NIST report, compressed twice), and
+ * rewritten every 30 s of a night they took about 12 % of the publisher's CPU from the pages. At
+ * 10, they take at most about a tenth of the time, on any machine; small elections keep the 30 s.
+ */
+const DOWNLOADS_COST_FACTOR = 10
 
 interface CycleOptions {
   /** How many areas that never had a result this cycle may write. */
@@ -138,6 +146,8 @@ export function buildPublisher(deps: PublisherDeps) {
   /** Results changed since the downloads were last written; and when that was (clock ms). */
   let downloadsPending = true
   let downloadsWrittenAtMs = -Infinity
+  /** Wall time the downloads took to render and write, the last time they were written. */
+  let downloadsCostMs = 0
   /** Checked each time this publisher becomes active: false when the output does not match the digests. */
   let outputChecked = false
   let subscription: Subscription | undefined
@@ -178,7 +188,7 @@ export function buildPublisher(deps: PublisherDeps) {
     const dirty = active ? (tallies?.takeDirty(maxWithoutResults) ?? []) : []
     if (dirty.length > 0) downloadsPending = true
     // Not before the definition is read: a cycle with nothing to write must not start the pace's clock.
-    const downloads = tallies !== undefined && active && downloadsPending && (force || lifted || now.getTime() - downloadsWrittenAtMs >= downloadsIntervalMs)
+    const downloads = tallies !== undefined && active && downloadsPending && (force || lifted || now.getTime() - downloadsWrittenAtMs >= Math.max(downloadsIntervalMs, DOWNLOADS_COST_FACTOR * downloadsCostMs))
     const written = tallies && (dirty.length > 0 || downloads) ? await render(tallies, dirty, { embargoed, downloads, rewriteAll, progress }) : NOTHING_WRITTEN
     if (downloads) {
       downloadsPending = false
@@ -217,9 +227,11 @@ export function buildPublisher(deps: PublisherDeps) {
         // After the pages, not before: France's downloads are 110 MB of buffers (the NIST report
         // alone 75 MB), which would otherwise be held through the whole render. The tally is
         // frozen while the cycle runs, so they are of the same results as the pages.
+        const downloadsStarted = performance.now()
         const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
         if (siteWide) await writer.lookUp(siteWide.files.map((f) => f.key))
         const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
+        if (siteWide) downloadsCostMs = performance.now() - downloadsStarted
         await writeStatus(writer, tallies, embargoed)
         return { ...(await writer.finish()), outdated }
       })

@@ -122,11 +122,19 @@ interface XmlElement {
 }
 declare const DOMParser: new () => { parseFromString(source: string, type: string): XmlElement & { documentElement: XmlElement } }
 
-async function setUp(t: Test, opts: { clock?: () => Date; intervalMs?: number; downloadsIntervalMs?: number } = {}) {
+async function setUp(t: Test, opts: { clock?: () => Date; intervalMs?: number; downloadsIntervalMs?: number; putDelayMs?: (key: string) => number } = {}) {
   const bus = await openTestBus(t, join(t.testdir(), 'bus'))
   const storage = memoryStorage()
   const order: string[] = []
-  const recording: Storage = { ...storage, put: async (key, body, meta) => { order.push(key); await storage.put(key, body, meta) } }
+  const recording: Storage = {
+    ...storage,
+    put: async (key, body, meta) => {
+      order.push(key)
+      const delay = opts.putDelayMs?.(key) ?? 0
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay))
+      await storage.put(key, body, meta)
+    },
+  }
   const publisher = buildPublisher({ bus, storage: recording, logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: opts.intervalMs ?? 3_600_000, siteUrl: SITE, clock: opts.clock, downloadsIntervalMs: opts.downloadsIntervalMs })
   await publisher.start()
   t.teardown(() => publisher.stop())
@@ -279,6 +287,28 @@ t.test('downloads keep their own pace between timed cycles; pages do not wait fo
   await waitFor('the second result on the pages', () => s.json<{ snapshot?: number } | null>('status.json')?.snapshot === 2)
   t.equal(s.text('data/results.csv'), before, 'the downloads have not moved')
   t.match(s.text('data/results.csv'), /,75056-0102,.*,pres,awaiting,/, 'the second result is not in them yet')
+  clock.now += 60_000
+  await waitFor('the second result in the downloads a minute later', () => /,75056-0102,.*,pres,validated,/.test(s.text('data/results.csv') ?? ''))
+})
+
+t.test('downloads that take long to write wait ten times as long before they are rewritten', async (t) => {
+  const clock = { now: Date.parse('2027-04-11T18:30:00.000Z') }
+  // The NIST report takes at least 300 ms to write, so the downloads wait at least 3 s, not 1 s.
+  const s = await setUp(t, { clock: () => new Date(clock.now), intervalMs: 20, downloadsIntervalMs: 1_000, putDelayMs: (key) => (key === 'data/results-nist.json' ? 300 : 0) })
+  const waitFor = async (what: string, ok: () => boolean) => {
+    const deadline = Date.now() + 10_000
+    while (Date.now() < deadline && !ok()) await new Promise((r) => setTimeout(r, 20))
+    t.ok(ok(), what)
+  }
+  const results = first()
+  await produceResults(s.bus, results.slice(0, 1))
+  await waitFor('the first result in the downloads', () => s.json<{ snapshot?: number } | null>('status.json')?.snapshot === 1 && s.text('data/results.csv') !== undefined)
+  clock.now += 1_500
+  await produceResults(s.bus, results.slice(1, 2))
+  await waitFor('the second result on the pages', () => s.json<{ snapshot?: number } | null>('status.json')?.snapshot === 2)
+  await produceResults(s.bus, results.slice(2, 3))
+  await waitFor('and a third, a cycle later', () => s.json<{ snapshot?: number } | null>('status.json')?.snapshot === 3)
+  t.match(s.text('data/results.csv'), /,75056-0102,.*,pres,awaiting,/, '1.5 s later, past the configured 1 s but not ten times their cost: not rewritten')
   clock.now += 60_000
   await waitFor('the second result in the downloads a minute later', () => /,75056-0102,.*,pres,validated,/.test(s.text('data/results.csv') ?? ''))
 })
