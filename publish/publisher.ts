@@ -249,11 +249,11 @@ export function buildPublisher(deps: PublisherDeps) {
       // Nothing is lost: the areas go back to the dirty set and the next cycle writes them; the
       // files already written keep their digests and are purged with the next cycle.
       if (writer) {
-        const partial = await writer.finish().catch((finishErr: unknown) => {
+        await writer.finish().catch((finishErr: unknown) => {
           logger.error({ err: finishErr }, 'could not record the digests of a failed cycle; its files are rewritten next cycle')
-          return undefined
         })
-        if (partial) purges.add(partial.changedKeys)
+        // Purged even when their digests could not all be recorded: the files are on storage.
+        purges.add(writer.writtenKeys)
       }
       tallies.markDirty(dirty)
       if (!stopping.signal.aborted) metrics.cycleFailures.inc()

@@ -72,6 +72,11 @@ export class SiteWriter {
     return new SiteWriter(deps, trustDigests ? await deps.digests.load(keys) : new Map(), trustDigests)
   }
 
+  /** Keys of the files written so far (each with its variants): a failed cycle purges them too. */
+  get writtenKeys(): readonly string[] {
+    return this.changedKeys
+  }
+
   /** Looks up more digests once open: the downloads are rendered after the pages, when the pages' memory is free. */
   async lookUp(keys: readonly string[]): Promise<void> {
     if (!this.trustDigests) return

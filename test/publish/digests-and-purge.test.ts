@@ -214,3 +214,30 @@ t.test('a failed write records no digest for the file, and what was written is s
   t.ok(purge?.includes('/commune/94028/') && purge.includes('/departement/94/') && purge.includes('/'), 'files of both cycles purged')
   t.equal(purge?.length, ALL_PATHS, 'every file of the site, once')
 })
+
+t.test('digests that could not be recorded fail the cycle; its files are purged and written again', async (t) => {
+  const bus = await busWithResults(t)
+  const inner = createMemoryCache()
+  let failDigests = true
+  const cache: Cache = {
+    ...inner,
+    async setMany(entries, ttlMs) {
+      if (failDigests && entries.some((e) => e.key.startsWith('publish:digest:'))) {
+        failDigests = false
+        throw new Error('cache unreachable')
+      }
+      await inner.setMany(entries, ttlMs)
+    },
+  }
+  const { publisher, storage, purger } = await publisherOn(t, { bus, cache })
+  await t.rejects(publisher.publishNow(), /cache unreachable/)
+  t.equal(storage.take().filter((k) => !isVariant(k)).length, ALL_FILES, 'every file was written before the record failed')
+
+  // Station pages the failed cycle wrote are not rendered again; the 11 areas, assets, status.json and the site-wide files are.
+  const retry = await publisher.publishNow()
+  t.equal(retry.filesWritten, 11 * 4 + 2 + 1 + SITE_WIDE_FILES, 'no digest was recorded: every file rendered again is written again')
+  const [purge] = purger.take()
+  t.equal(purge?.length, ALL_PATHS, 'every path purged once, the station pages of the failed cycle too')
+  const again = await publisher.publishNow()
+  t.equal(again.filesWritten, 0, 'recorded this time: the next cycle writes nothing')
+})

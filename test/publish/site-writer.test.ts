@@ -66,6 +66,7 @@ t.test('a digest record that fails fails the cycle; the next cycle rewrites thos
   for (let i = 0; i < 6_000; i++) await writer.put(keyOf(i), bodyOf(i), META)
   await t.rejects(writer.finish(), /cache unreachable/, 'finish() reports the failed record')
   t.equal(storage.objects.size, 6_000, 'the files themselves were written')
+  t.equal(writer.writtenKeys.length, 6_000, 'and their keys are still known, for the purge')
 
   watched.failSetMany(false)
   storage.take()
