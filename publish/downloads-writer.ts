@@ -8,6 +8,7 @@
 // Only the last KEPT_VERSIONS copies are kept; older ones are deleted once the manifest has
 // moved on (a copy written by an earlier process is not known and stays: harmless, never listed).
 import { createHash } from 'node:crypto'
+import { setImmediate } from 'node:timers/promises'
 import type { StoredObjectMeta } from '../infra/storage/storage.js'
 import { renderAtomFeed } from './atom-feed.js'
 import { buildCorrectionsLog, renderCorrectionsPage } from './corrections-log.js'
@@ -80,11 +81,20 @@ export interface RenderedDownloads {
   folder: string | undefined
 }
 
-export function renderDownloads(tallies: TallyTree, ctx: DownloadsContext): RenderedDownloads {
+/**
+ * Renders the site-wide files, giving the event loop a turn between them: for France they take
+ * about 3.5 s of CPU in all (the NIST report 1.2–1.7 s, the station CSV 0.4 s), and in one piece
+ * they held back the renewal of the publisher's lock (TTL 10 s) for as long.
+ */
+export async function renderDownloads(tallies: TallyTree, ctx: DownloadsContext): Promise<RenderedDownloads> {
   const { embargoed } = ctx
+  const stationsCsv = Buffer.from(renderStationsCsv(tallies, embargoed))
+  await setImmediate()
+  const nist = renderNistReport(tallies, embargoed)
+  await setImmediate()
   const big = [
-    { name: 'results.csv', key: DOWNLOAD_KEYS.stationsCsv, body: Buffer.from(renderStationsCsv(tallies, embargoed)), meta: LIVE_CSV },
-    { name: 'results-nist.json', key: DOWNLOAD_KEYS.nist, body: renderNistReport(tallies, embargoed), meta: LIVE_JSON },
+    { name: 'results.csv', key: DOWNLOAD_KEYS.stationsCsv, body: stationsCsv, meta: LIVE_CSV },
+    { name: 'results-nist.json', key: DOWNLOAD_KEYS.nist, body: nist, meta: LIVE_JSON },
   ]
   const hashes = big.map((f) => sha256Of(f.body))
   // One folder per pair: the CSV and the JSON a manifest names are always from the same results.
@@ -97,6 +107,7 @@ export function renderDownloads(tallies: TallyTree, ctx: DownloadsContext): Rend
     listed.push({ name: f.name, url: `/${f.key}`, ...(folder ? { versionedUrl: `/${folder}${f.name}` } : {}), sha256: hashes[i] ?? '', bytes: f.body.length, contentType: f.meta.contentType })
   }
   if (!embargoed) {
+    await setImmediate()
     const log = buildCorrectionsLog(tallies)
     const correctionsJson = Buffer.from(`${JSON.stringify(log)}\n`)
     files.push({ key: DOWNLOAD_KEYS.corrections, body: correctionsJson, meta: LIVE_JSON })
@@ -104,6 +115,7 @@ export function renderDownloads(tallies: TallyTree, ctx: DownloadsContext): Rend
     files.push({ key: DOWNLOAD_KEYS.correctionsPage, body: Buffer.from(renderCorrectionsPage(tallies, log)), meta: LIVE_HTML })
     files.push({ key: DOWNLOAD_KEYS.feed, body: Buffer.from(renderAtomFeed(tallies, log, ctx.siteUrl)), meta: LIVE_ATOM })
   }
+  await setImmediate()
   for (const sitemap of renderSitemaps(tallies, ctx.siteUrl, embargoed)) files.push({ key: sitemap.key, body: Buffer.from(sitemap.body), meta: LIVE_XML })
   const root = tallies.root
   const manifest = embargoed

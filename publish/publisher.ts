@@ -228,7 +228,7 @@ export function buildPublisher(deps: PublisherDeps) {
         // alone 75 MB), which would otherwise be held through the whole render. The tally is
         // frozen while the cycle runs, so they are of the same results as the pages.
         const downloadsStarted = performance.now()
-        const siteWide = downloads ? renderDownloads(tallies, { embargoed, siteUrl }) : undefined
+        const siteWide = downloads ? await renderDownloads(tallies, { embargoed, siteUrl }) : undefined
         if (siteWide) await writer.lookUp(siteWide.files.map((f) => f.key))
         const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
         if (siteWide) downloadsCostMs = performance.now() - downloadsStarted

@@ -8,7 +8,7 @@ import type { Station, StationResult } from '../../core/schemas.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 import type { Storage } from '../../infra/storage/storage.js'
-import { IMMUTABLE_CACHE_CONTROL } from '../../publish/downloads-writer.js'
+import { IMMUTABLE_CACHE_CONTROL, renderDownloads } from '../../publish/downloads-writer.js'
 import { FEED_ENTRIES, renderAtomFeed } from '../../publish/atom-feed.js'
 import type { CorrectionEntry } from '../../publish/corrections-log.js'
 import { TallyTree } from '../../publish/tally-tree.js'
@@ -311,6 +311,22 @@ t.test('downloads that take long to write wait ten times as long before they are
   t.match(s.text('data/results.csv'), /,75056-0102,.*,pres,awaiting,/, '1.5 s later, past the configured 1 s but not ten times their cost: not rewritten')
   clock.now += 60_000
   await waitFor('the second result in the downloads a minute later', () => /,75056-0102,.*,pres,validated,/.test(s.text('data/results.csv') ?? ''))
+})
+
+t.test('rendering the downloads gives the event loop turns between files (France takes seconds)', async (t) => {
+  const tallies = new TallyTree(def)
+  for (const r of first()) tallies.apply(r)
+  let turns = 0
+  let rendering = true
+  const turn = () => {
+    turns++
+    if (rendering) setImmediate(turn)
+  }
+  setImmediate(turn)
+  const rendered = await renderDownloads(tallies, { embargoed: false, siteUrl: SITE })
+  rendering = false
+  t.ok(turns >= 3, `other callbacks ran while it rendered (${turns} turns): the lock's renewal is not held back`)
+  t.ok(rendered.files.some((f) => f.key === 'data/results-nist.json'), 'and everything was rendered')
 })
 
 t.test('feed.xml and the sitemaps are well-formed XML, with absolute URLs', async (t) => {
