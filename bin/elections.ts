@@ -294,7 +294,22 @@ function parseChannel(value: string | undefined): ReplayChannel {
 try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (err) {
-  // The modules that define the expected failures, loaded only now: every command would load them otherwise.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`elections: ${err.message}\n`)
+    process.exitCode = 78 // EX_CONFIG
+  } else if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`elections: ${(err as Error).message}\n\n${USAGE}\n`)
+    process.exitCode = 64 // EX_USAGE
+  } else {
+    process.exitCode = await reportFailure(err)
+  }
+}
+
+/**
+ * The other expected failures. Their modules are imported only now (a usage error needs none of
+ * them, and every command would load them all otherwise); one that failed was loaded already.
+ */
+async function reportFailure(err: unknown): Promise<number> {
   const [{ ServiceUnavailableError }, { DbConnectionError }, { WarmError }, { ResultsFileError }, { FinderInputError }] = await Promise.all([
     import('./adapters.js'),
     import('../infra/db/postgres-db.js'),
@@ -302,21 +317,15 @@ try {
     import('./import/results-file.js'),
     import('../polling-finder/inputs/text-table.js'),
   ])
-  if (err instanceof ConfigError) {
+  if (err instanceof ServiceUnavailableError || err instanceof DbConnectionError || err instanceof WarmError) {
     process.stderr.write(`elections: ${err.message}\n`)
-    process.exitCode = 78 // EX_CONFIG
-  } else if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`elections: ${(err as Error).message}\n\n${USAGE}\n`)
-    process.exitCode = 64 // EX_USAGE
-  } else if (err instanceof ServiceUnavailableError || err instanceof DbConnectionError || err instanceof WarmError) {
-    process.stderr.write(`elections: ${err.message}\n`)
-    process.exitCode = 69 // EX_UNAVAILABLE
-  } else if (err instanceof ResultsFileError || err instanceof FinderInputError || isFileError(err)) {
+    return 69 // EX_UNAVAILABLE
+  }
+  if (err instanceof ResultsFileError || err instanceof FinderInputError || isFileError(err)) {
     // Expected failures a person can fix: say what and where, without a stack trace.
     process.stderr.write(`elections: ${(err as Error).message}\n`)
-    process.exitCode = 66 // EX_NOINPUT
-  } else {
-    process.stderr.write(`elections: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-    process.exitCode = 1
+    return 66 // EX_NOINPUT
   }
+  process.stderr.write(`elections: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  return 1
 }
