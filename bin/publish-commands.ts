@@ -32,8 +32,9 @@ export async function runPublishRebuild(config: Config, logger: Logger): Promise
     resources.defer('publisher', () => publisher.stop())
     const progress = createProgress('rebuild (areas)')
     const started = performance.now()
+    // Without Redis the cache is this process's memory: digests recorded there die with it.
     const report = await publisher
-      .rebuild((done, total) => progress.update(done, total))
+      .rebuild((done, total) => progress.update(done, total), { recordDigests: config.redis !== undefined })
       .catch((err: unknown) => {
         if (!(err instanceof NoElectionError)) throw err
         process.stderr.write(`rebuild: ${err.message}\n`)

@@ -43,9 +43,15 @@ export class PageDigests {
 
   constructor(
     private readonly cache: Cache,
-    output: string,
+    private readonly output: string,
+    private readonly recording = true,
   ) {
     this.prefix = `publish:digest:${output}:`
+  }
+
+  /** The same digests, looked up but never recorded: record() does nothing. */
+  withoutRecording(): PageDigests {
+    return new PageDigests(this.cache, this.output, false)
   }
 
   /** The last digest of each key that has one. */
@@ -64,6 +70,7 @@ export class PageDigests {
 
   /** Call only once the files and their variants are on storage. */
   async record(files: readonly FileDigest[]): Promise<void> {
+    if (!this.recording) return
     for (let i = 0; i < files.length; i += DIGEST_KEYS_PER_CALL) {
       const batch = files.slice(i, i + DIGEST_KEYS_PER_CALL).map((f) => ({ key: this.prefix + f.key, value: f.digest }))
       await this.cache.setMany(batch, DIGEST_TTL_MS)

@@ -113,6 +113,8 @@ interface CycleOptions {
   force?: boolean
   /** Write every file, whatever the digests say (rebuild). */
   rewriteAll?: boolean
+  /** False: the digests of the files written are not recorded (RebuildOptions.recordDigests). */
+  recordDigests?: boolean
   progress?: (areasDone: number, areasTotal: number) => void
 }
 
@@ -120,7 +122,18 @@ interface RenderOptions {
   embargoed: boolean
   downloads: boolean
   rewriteAll: boolean
+  recordDigests: boolean
   progress: ((areasDone: number, areasTotal: number) => void) | undefined
+}
+
+export interface RebuildOptions {
+  /**
+   * False when nothing will ever read the digests this rebuild would record: the embedded memory
+   * cache of a one-shot `publish rebuild` dies with its process, and France's 420,000 digests
+   * held there grew the heap by about 200 MB. Default true (Redis keeps them for the publisher
+   * that runs next, which then skips the unchanged files).
+   */
+  recordDigests?: boolean
 }
 
 const NOTHING_WRITTEN: SiteWriteReport = { filesWritten: 0, variantsWritten: 0, filesUnchanged: 0, changedKeys: [] }
@@ -169,7 +182,7 @@ export function buildPublisher(deps: PublisherDeps) {
     state.apply(records)
   }
 
-  async function cycle({ maxWithoutResults, force = false, rewriteAll = false, progress }: CycleOptions): Promise<CycleReport> {
+  async function cycle({ maxWithoutResults, force = false, rewriteAll = false, recordDigests = true, progress }: CycleOptions): Promise<CycleReport> {
     const now = clock()
     const startedAt = now.toISOString()
     const started = performance.now()
@@ -189,7 +202,7 @@ export function buildPublisher(deps: PublisherDeps) {
     if (dirty.length > 0) downloadsPending = true
     // Not before the definition is read: a cycle with nothing to write must not start the pace's clock.
     const downloads = tallies !== undefined && active && downloadsPending && (force || lifted || now.getTime() - downloadsWrittenAtMs >= Math.max(downloadsIntervalMs, DOWNLOADS_COST_FACTOR * downloadsCostMs))
-    const written = tallies && (dirty.length > 0 || downloads) ? await render(tallies, dirty, { embargoed, downloads, rewriteAll, progress }) : NOTHING_WRITTEN
+    const written = tallies && (dirty.length > 0 || downloads) ? await render(tallies, dirty, { embargoed, downloads, rewriteAll, recordDigests, progress }) : NOTHING_WRITTEN
     if (downloads) {
       downloadsPending = false
       downloadsWrittenAtMs = now.getTime()
@@ -222,7 +235,8 @@ export function buildPublisher(deps: PublisherDeps) {
       const report = await lock.keepDuring(async (signal) => {
         // Untrusted digests are not looked up: a rebuild need not list France's 420,000 keys.
         const keys = trustDigests ? cycleFileKeys(tallies, dirty, deps.pages) : []
-        writer = await SiteWriter.open({ digests, files, signal: AbortSignal.any([signal, stopping.signal]) }, keys, trustDigests)
+        const recorded = how.recordDigests ? digests : digests.withoutRecording()
+        writer = await SiteWriter.open({ digests: recorded, files, signal: AbortSignal.any([signal, stopping.signal]) }, keys, trustDigests)
         await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
         // After the pages, not before: France's downloads are 110 MB of buffers (the NIST report
         // alone 75 MB), which would otherwise be held through the whole render. The tally is
@@ -346,12 +360,12 @@ export function buildPublisher(deps: PublisherDeps) {
      * site, whatever the digests say, and purges them. Rejects when `[results]` holds no election
      * definition; reports `active: false` (nothing written) when another publisher holds the lock.
      */
-    async rebuild(progress?: (areasDone: number, areasTotal: number) => void): Promise<CycleReport> {
+    async rebuild(progress?: (areasDone: number, areasTotal: number) => void, options: RebuildOptions = {}): Promise<CycleReport> {
       await subscription?.caughtUp()
       const tallies = state.tallies
       if (!tallies) throw new NoElectionError()
       tallies.markAllDirty()
-      return enqueueCycle({ maxWithoutResults: Infinity, force: true, rewriteAll: true, progress })
+      return enqueueCycle({ maxWithoutResults: Infinity, force: true, rewriteAll: true, recordDigests: options.recordDigests ?? true, progress })
     },
 
     status(): PublisherStatus {

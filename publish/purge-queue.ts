@@ -19,32 +19,54 @@ export function sitePathsOf(key: string): string[] {
   return [path]
 }
 
+/**
+ * Keys whose paths go to the purger in one call. A France rebuild purges 420,000 files: their
+ * 525,000 paths built at once, then batched into headers, took about 100 MB more at the cycle's end.
+ */
+export const KEYS_PER_PURGE = 10_000
+
 export type PurgeQueue = ReturnType<typeof createPurgeQueue>
 
 export function createPurgeQueue(purger: Purger, logger: Logger, metrics: PublisherMetrics) {
+  /** Keys of files written but not yet purged: their paths are derived when purged, a share at a time. */
   const pending = new Set<string>()
+  let pendingPaths = 0
   return {
     /** Queues the paths of files just written (also those of a cycle that failed halfway). */
     add(keys: readonly string[]): void {
-      for (const key of keys) for (const path of sitePathsOf(key)) pending.add(path)
-      metrics.purgePending.set(pending.size)
+      for (const key of keys) {
+        if (pending.has(key)) continue
+        pending.add(key)
+        pendingPaths += sitePathsOf(key).length
+      }
+      metrics.purgePending.set(pendingPaths)
     },
 
-    /** Purges every pending path; returns how many were purged (0 when the purge failed). */
+    /**
+     * Purges every pending path, KEYS_PER_PURGE keys at a time; returns how many paths were
+     * purged. A failure keeps the paths not yet purged for the next call.
+     */
     async flush(): Promise<number> {
       if (pending.size === 0) return 0
-      const paths = [...pending].sort()
-      try {
-        await purger.purge(paths)
-      } catch (err) {
-        metrics.purgeFailures.inc()
-        logger.warn({ err, paths: paths.length, purger: purger.describe() }, 'cache purge failed; its paths are retried with the next cycle')
-        return 0
+      const keys = [...pending].sort()
+      let purged = 0
+      for (let i = 0; i < keys.length; i += KEYS_PER_PURGE) {
+        const share = keys.slice(i, i + KEYS_PER_PURGE)
+        const paths = share.flatMap(sitePathsOf).sort()
+        try {
+          await purger.purge(paths)
+        } catch (err) {
+          metrics.purgeFailures.inc()
+          logger.warn({ err, paths: pendingPaths, purger: purger.describe() }, 'cache purge failed; its paths are retried with the next cycle')
+          break
+        }
+        for (const key of share) pending.delete(key)
+        pendingPaths -= paths.length
+        purged += paths.length
+        metrics.purgePending.set(pendingPaths)
+        metrics.pathsPurged.inc(paths.length)
       }
-      for (const path of paths) pending.delete(path)
-      metrics.purgePending.set(pending.size)
-      metrics.pathsPurged.inc(paths.length)
-      return paths.length
+      return purged
     },
   }
 }

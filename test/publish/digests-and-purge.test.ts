@@ -156,6 +156,22 @@ t.test('an output emptied behind the cache is rewritten in full', async (t) => {
   t.equal(emptied.objects.size, ALL_FILES + report.variantsWritten, 'every file, with its variants when large enough')
 })
 
+t.test('a rebuild records its digests, unless told nothing will read them', async (t) => {
+  const bus = await busWithResults(t)
+  for (const recordDigests of [true, false]) {
+    const cache = createMemoryCache()
+    t.teardown(() => cache.close())
+    const storage = memoryStorage(`out-${recordDigests}`)
+    const rebuilt = await publisherOn(t, { bus, cache, storage })
+    t.equal((await rebuilt.publisher.rebuild(undefined, { recordDigests })).filesWritten, ALL_FILES, 'every file written either way')
+    await rebuilt.publisher.stop()
+    // The publisher that runs next on the same cache and output skips what the digests say is there.
+    const next = await publisherOn(t, { bus, cache, storage })
+    const report = await next.publisher.publishNow()
+    t.same([report.filesWritten, report.filesUnchanged], recordDigests ? [0, ALL_FILES] : [ALL_FILES, 0], `recordDigests ${recordDigests}`)
+  }
+})
+
 t.test('a failed purge is logged, counted and its paths go with the next cycle', async (t) => {
   const bus = await busWithResults(t)
   const purger = recordingPurger()
