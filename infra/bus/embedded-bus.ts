@@ -6,6 +6,10 @@
 // Line format: `<crc32 hex> <offset> <json [key, value]>\n`. The CRC detects a torn last line
 // after a crash; it is cut off at open (it was never acknowledged). Offsets are written in the
 // line so that compaction (results topic) keeps every surviving record's offset.
+//
+// In memory a topic keeps each record's offset, key and place in the file, not its value: a
+// consumer's batch is read back from the file. France's `[results]` alone is 70,000 values, about
+// 40 MB of strings in every process that opened the log, held for nothing once consumed.
 import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, fstatSync, ftruncateSync, writeFileSync, writeSync, unlinkSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -17,6 +21,14 @@ interface StoredRecord {
   offset: number
   key: string
   value: string
+}
+
+/** A record's place in its log file: its line is `bytes` long from byte `at`, newline included. */
+interface IndexedRecord {
+  offset: number
+  key: string
+  at: number
+  bytes: number
 }
 
 interface Pending {
@@ -31,7 +43,7 @@ const DEFAULT_MAX_BATCH = 500
 const HANDLER_RETRY_MS = 1000
 
 class TopicLog {
-  readonly records: StoredRecord[] = []
+  private records: IndexedRecord[] = []
   nextOffset = 0
   private queue: Pending[] = []
   private flushing = false
@@ -42,6 +54,7 @@ class TopicLog {
   constructor(
     readonly name: string,
     private readonly dir: string,
+    /** Opened for appending and reading ('a+'): writes go to the end, reads name their position. */
     private readonly fd: FileHandle,
   ) {
     this.size = fstatSync(fd.fd).size
@@ -53,10 +66,10 @@ class TopicLog {
     const path = join(dir, 'log')
     const loaded = loadLog(path, logger)
     let records = loaded.records
-    if (compacted && records.length > 1000) records = compactIfWorthIt(path, records)
-    const fd = await open(path, 'a')
+    if (compacted && records.length > 1000) records = compactIfWorthIt(path, records, loaded.bytes)
+    const fd = await open(path, 'a+')
     const log = new TopicLog(name, dir, fd)
-    log.records.push(...records)
+    log.records = records
     log.nextOffset = loaded.nextOffset
     return log
   }
@@ -74,14 +87,17 @@ class TopicLog {
     while (this.queue.length > 0) {
       const batch = this.queue
       this.queue = []
-      const stored: StoredRecord[] = []
+      const stored: IndexedRecord[] = []
       let offset = this.nextOffset
+      let at = this.size
       const lines: string[] = []
       for (const p of batch) {
         for (const r of p.records) {
-          const rec = { offset: offset++, key: r.key, value: r.value }
-          stored.push(rec)
-          lines.push(encodeLine(rec))
+          const line = encodeLine({ offset, key: r.key, value: r.value })
+          const length = Buffer.byteLength(line)
+          stored.push({ offset: offset++, key: r.key, at, bytes: length })
+          at += length
+          lines.push(line)
         }
       }
       const bytes = Buffer.from(lines.join(''))
@@ -93,6 +109,12 @@ class TopicLog {
         // Nothing of this batch is acknowledged. Cut what may have reached the file so a later
         // batch cannot be read back after a record that was reported as failed.
         await this.fd.truncate(this.size).catch(() => undefined)
+        try {
+          // Where the next batch lands, should the cut have failed: its records are read back from there.
+          this.size = fstatSync(this.fd.fd).size
+        } catch {
+          // The next write fails too, and is reported to its producers.
+        }
         for (const p of batch) p.reject(err instanceof Error ? err : new Error(String(err)))
         continue
       }
@@ -104,10 +126,25 @@ class TopicLog {
     this.flushing = false
   }
 
-  /** Records with offset ≥ `from`, at most `max`. */
+  /** Records with offset ≥ `from`, at most `max`, read back from the file (their lines follow each other). */
   readFrom(from: number, max: number): StoredRecord[] {
     const start = lowerBound(this.records, from)
-    return this.records.slice(start, start + max)
+    const wanted = this.records.slice(start, start + max)
+    const first = wanted[0]
+    const last = wanted.at(-1)
+    if (first === undefined || last === undefined) return []
+    const buf = Buffer.allocUnsafe(last.at + last.bytes - first.at)
+    let read = 0
+    while (read < buf.length) {
+      const n = readSync(this.fd.fd, buf, read, buf.length - read, first.at + read)
+      if (n === 0) throw new Error(`bus log ${this.name}: ends before byte ${first.at + buf.length}; was it truncated by another process?`)
+      read += n
+    }
+    return wanted.map((r) => {
+      const rec = decodeLine(buf.toString('utf8', r.at - first.at, r.at - first.at + r.bytes - 1))
+      if (rec?.offset !== r.offset || rec.key !== r.key) throw new Error(`bus log ${this.name}: the record at byte ${r.at} is not offset ${r.offset}; was the file changed by another process?`)
+      return rec
+    })
   }
 
   /** Resolves when a new record is appended (or after `ms`, so stop() is noticed). */
@@ -185,13 +222,13 @@ function decodeLine(line: string): StoredRecord | undefined {
 }
 
 /** Reads a log file, cutting a torn or corrupt tail (a write that was never acknowledged). */
-function loadLog(path: string, logger?: Logger): { records: StoredRecord[]; nextOffset: number } {
+function loadLog(path: string, logger?: Logger): { records: IndexedRecord[]; nextOffset: number; bytes: Buffer } {
   if (!existsSync(path)) {
     writeFileSync(path, '')
-    return { records: [], nextOffset: 0 }
+    return { records: [], nextOffset: 0, bytes: Buffer.alloc(0) }
   }
   const buf = readAll(path)
-  const records: StoredRecord[] = []
+  const records: IndexedRecord[] = []
   let pos = 0
   let nextOffset = 0
   while (pos < buf.length) {
@@ -212,11 +249,11 @@ function loadLog(path: string, logger?: Logger): { records: StoredRecord[]; next
       }
       break
     }
-    records.push(rec)
+    records.push({ offset: rec.offset, key: rec.key, at: pos, bytes: nl + 1 - pos })
     nextOffset = rec.offset + 1
     pos = nl + 1
   }
-  return { records, nextOffset }
+  return { records, nextOffset, bytes: buf }
 }
 
 function hasValidLineAfter(buf: Buffer, nl: number): boolean {
@@ -244,25 +281,29 @@ function readAll(path: string): Buffer {
   }
 }
 
-/** Keeps the latest record per key when most of the log is superseded, as Kafka compaction would. */
-function compactIfWorthIt(path: string, records: StoredRecord[]): StoredRecord[] {
+/**
+ * Keeps the latest record per key when most of the log is superseded, as Kafka compaction would.
+ * `file` is the log's bytes, which the records index; the kept lines are copied as they are.
+ */
+function compactIfWorthIt(path: string, records: IndexedRecord[], file: Buffer): IndexedRecord[] {
   const latest = new Map<string, number>()
   records.forEach((r, i) => latest.set(r.key, i))
   if (latest.size * 2 > records.length) return records
-  const kept = records.filter((r, i) => latest.get(r.key) === i)
+  let at = 0
+  const kept = records.filter((r, i) => latest.get(r.key) === i).map((r) => ({ ...r, from: r.at, at: (at += r.bytes) - r.bytes }))
   const tmp = `${path}.compact`
   const fd = openSync(tmp, 'w')
   try {
-    writeSync(fd, kept.map(encodeLine).join(''))
+    writeSync(fd, Buffer.concat(kept.map((r) => file.subarray(r.from, r.from + r.bytes)), at))
     fdatasyncSync(fd)
   } finally {
     closeSync(fd)
   }
   renameSync(tmp, path)
-  return kept
+  return kept.map(({ offset, key, at, bytes }) => ({ offset, key, at, bytes }))
 }
 
-function lowerBound(records: readonly StoredRecord[], offset: number): number {
+function lowerBound(records: readonly IndexedRecord[], offset: number): number {
   let lo = 0
   let hi = records.length
   while (lo < hi) {

@@ -2,6 +2,8 @@ import t from 'tap'
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fork } from 'node:child_process'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { openEmbeddedBus } from '../../infra/bus/embedded-bus.js'
 import type { Bus, ConsumedRecord } from '../../infra/bus/bus.js'
 
@@ -140,6 +142,38 @@ t.test('a compacted topic keeps the latest record per key across a reopen, with 
   t.equal(got[0]?.offset, '1200', 'offsets survive compaction')
   await again.produce('results', [{ key: 's0', value: 'r5' }])
   t.equal((await collect(again, 'results')).at(-1)?.offset, '1500')
+  await again.close()
+})
+
+t.test('a topic keeps its records\' places in memory, not their values: consumers read them back from the file', async (t) => {
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  const dir = t.testdir({})
+  const bus = await openEmbeddedBus(dir)
+  await bus.ensureTopics([{ name: 'results', partitions: 1, compacted: true }])
+  const valueOf = (i: number) => `${i}:${'é'.repeat(1000)}`
+  gc()
+  const before = process.memoryUsage().heapUsed
+  for (let i = 0; i < 20_000; i += 2_000) {
+    await bus.produce('results', Array.from({ length: 2_000 }, (_, j) => ({ key: `s${i + j}`, value: valueOf(i + j) })))
+  }
+  gc()
+  const grownMb = (process.memoryUsage().heapUsed - before) / 1048576
+  // The values are 20,000 strings of 1,000 characters (about 40 MB as the engine holds them).
+  t.ok(grownMb < 10, `the heap grew by ${grownMb.toFixed(1)} MB for 20,000 records`)
+  const got = await collect(bus, 'results')
+  t.equal(got.length, 20_000)
+  t.ok(got.every((r, i) => r.value === valueOf(i) && r.key === `s${i}` && r.offset === String(i)), 'every value read back whole, multi-byte characters included')
+  await bus.produce('results', Array.from({ length: 20_000 }, (_, i) => ({ key: `s${i}`, value: `new ${i}` })))
+  await bus.close()
+  // Reopened: compaction copies the kept lines into a new file, and the places follow them.
+  const again = await openEmbeddedBus(dir)
+  await again.ensureTopics([{ name: 'results', partitions: 1, compacted: true }])
+  const compacted = await collect(again, 'results')
+  t.equal(compacted.length, 20_000)
+  t.ok(compacted.every((r, i) => r.value === `new ${i}` && r.offset === String(20_000 + i)), 'the latest value of each key, at its offset')
+  await again.produce('results', [{ key: 'late', value: 'après' }])
+  t.same((await collect(again, 'results')).at(-1), { key: 'late', value: 'après', partition: 0, offset: '40000' })
   await again.close()
 })
 
