@@ -203,8 +203,14 @@ function variantWorkerScript(): string {
   return workerScript
 }
 
-/** One pool per process, started on first use: each worker costs a few hundred ms to start. */
+/**
+ * One pool per process, its workers started on first use: each costs a few hundred ms to start.
+ * Their script is bundled now, when the writer is created (a service's start), not by the first
+ * job: the bundling blocks the event loop (120–450 ms measured here), and the first job runs in
+ * the publisher's first cycle, while the lock it holds must be renewed on time.
+ */
 function sharedPool(): WorkerPool {
+  variantWorkerScript()
   pool ??= new WorkerPool(WORKERS, { gzipLevel: GZIP_LEVEL, brotliQuality: BROTLI_QUALITY })
   return pool
 }
