@@ -136,10 +136,7 @@ export interface RebuildOptions {
   recordDigests?: boolean
 }
 
-/** What render() wrote, and how many paths it purged before its end (RenderReport.pathsPurged). */
-type RenderReport = SiteWriteReport & { pathsPurged: number }
-
-const NOTHING_WRITTEN: RenderReport = { filesWritten: 0, variantsWritten: 0, filesUnchanged: 0, changedKeys: [], pathsPurged: 0 }
+const NOTHING_WRITTEN: SiteWriteReport = { filesWritten: 0, variantsWritten: 0, filesUnchanged: 0, changedKeys: [] }
 
 export function buildPublisher(deps: PublisherDeps) {
   const { bus, storage, logger, intervalMs } = deps
@@ -211,7 +208,7 @@ export function buildPublisher(deps: PublisherDeps) {
       downloadsWrittenAtMs = now.getTime()
     }
     // Also on standby: paths this publisher wrote before it lost the lock are purged by no one else.
-    const pathsPurged = written.pathsPurged + (await purges.flush())
+    const pathsPurged = await purges.flush()
     const report: CycleReport = {
       startedAt,
       durationMs: Math.round(performance.now() - started),
@@ -228,12 +225,10 @@ export function buildPublisher(deps: PublisherDeps) {
   }
 
   /** Writes the dirty areas (and the downloads) then status.json; on failure the areas go back to the dirty set. */
-  async function render(tallies: TallyTree, dirty: AreaTally[], how: RenderOptions): Promise<RenderReport> {
+  async function render(tallies: TallyTree, dirty: AreaTally[], how: RenderOptions): Promise<SiteWriteReport> {
     const { embargoed, downloads, progress } = how
     const endTimer = metrics.cycleDuration.startTimer()
     let writer: SiteWriter | undefined
-    /** writer.writtenKeys already handed to the purge queue (the pages, before the downloads). */
-    let purgedKeys = 0
     try {
       const trustDigests = !how.rewriteAll && (outputChecked || (await outputMatchesDigests()))
       outputChecked = true
@@ -243,16 +238,6 @@ export function buildPublisher(deps: PublisherDeps) {
         const recorded = how.recordDigests ? digests : digests.withoutRecording()
         writer = await SiteWriter.open({ digests: recorded, files, signal: AbortSignal.any([signal, stopping.signal]) }, keys, trustDigests)
         await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
-        // The pages go to readers before the downloads are rendered and written: for France that
-        // is seconds (the NIST report alone is 75 MB to render, compress and write) during which
-        // the caches in front would otherwise keep serving the pages this cycle replaced.
-        let pagesPurged = 0
-        if (downloads) {
-          await writer.drain()
-          purgedKeys = writer.writtenKeys.length
-          purges.add(writer.writtenKeys)
-          pagesPurged = await purges.flush()
-        }
         // After the pages, not before: France's downloads are 110 MB of buffers (the NIST report
         // alone 75 MB), which would otherwise be held through the whole render. The tally is
         // frozen while the cycle runs, so they are of the same results as the pages.
@@ -262,10 +247,9 @@ export function buildPublisher(deps: PublisherDeps) {
         const outdated = siteWide ? await writeDownloads(writer, siteWide, versions) : []
         if (siteWide) downloadsCostMs = performance.now() - downloadsStarted
         await writeStatus(writer, tallies, embargoed)
-        const written = await writer.finish()
-        return { ...written, pathsPurged: pagesPurged, outdated, unpurged: written.changedKeys.slice(purgedKeys) }
+        return { ...(await writer.finish()), outdated }
       })
-      purges.add(report.unpurged)
+      purges.add(report.changedKeys)
       await deleteOutdated(report.outdated)
       endTimer()
       metrics.filesWritten.inc(report.filesWritten)
@@ -274,7 +258,7 @@ export function buildPublisher(deps: PublisherDeps) {
       metrics.areasRendered.inc(dirty.length)
       metrics.snapshot.set(tallies.root.snapshot)
       metrics.stationsReported.set(tallies.root.stationsReported)
-      return { filesWritten: report.filesWritten, variantsWritten: report.variantsWritten, filesUnchanged: report.filesUnchanged, changedKeys: report.changedKeys, pathsPurged: report.pathsPurged }
+      return report
     } catch (err) {
       // Nothing is lost: the areas go back to the dirty set and the next cycle writes them; the
       // files already written keep their digests and are purged with the next cycle.
@@ -283,7 +267,7 @@ export function buildPublisher(deps: PublisherDeps) {
           logger.error({ err: finishErr }, 'could not record the digests of a failed cycle; its files are rewritten next cycle')
         })
         // Purged even when their digests could not all be recorded: the files are on storage.
-        purges.add(writer.writtenKeys.slice(purgedKeys))
+        purges.add(writer.writtenKeys)
       }
       tallies.markDirty(dirty)
       if (!stopping.signal.aborted) metrics.cycleFailures.inc()

@@ -17,8 +17,7 @@ import { buildPublisher } from '../../publish/publisher.js'
 import { SMALL_CANDIDATE_IDS, smallElection, smallStationResult } from '../fixtures/small-election.js'
 import { launchChromium } from '../helpers/chromium.js'
 import { openTestBus, produceDefinition, produceResults } from '../helpers/publisher-harness.js'
-import { memoryStorage, recordingPurger } from '../helpers/recording-outputs.js'
-import type { Purger } from '../../infra/purge/purger.js'
+import { memoryStorage } from '../helpers/recording-outputs.js'
 
 const def = smallElection()
 const station = (id: string): Station => {
@@ -123,17 +122,7 @@ interface XmlElement {
 }
 declare const DOMParser: new () => { parseFromString(source: string, type: string): XmlElement & { documentElement: XmlElement } }
 
-interface SetUpOptions {
-  clock?: () => Date
-  intervalMs?: number
-  downloadsIntervalMs?: number
-  putDelayMs?: (key: string) => number
-  /** A put of this key waits for the promise returned. */
-  putGate?: (key: string) => Promise<void> | undefined
-  purger?: Purger
-}
-
-async function setUp(t: Test, opts: SetUpOptions = {}) {
+async function setUp(t: Test, opts: { clock?: () => Date; intervalMs?: number; downloadsIntervalMs?: number; putDelayMs?: (key: string) => number } = {}) {
   const bus = await openTestBus(t, join(t.testdir(), 'bus'))
   const storage = memoryStorage()
   const order: string[] = []
@@ -143,11 +132,10 @@ async function setUp(t: Test, opts: SetUpOptions = {}) {
       order.push(key)
       const delay = opts.putDelayMs?.(key) ?? 0
       if (delay > 0) await new Promise((r) => setTimeout(r, delay))
-      await opts.putGate?.(key)
       await storage.put(key, body, meta)
     },
   }
-  const publisher = buildPublisher({ bus, storage: recording, logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: opts.intervalMs ?? 3_600_000, siteUrl: SITE, clock: opts.clock, downloadsIntervalMs: opts.downloadsIntervalMs, purger: opts.purger })
+  const publisher = buildPublisher({ bus, storage: recording, logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: opts.intervalMs ?? 3_600_000, siteUrl: SITE, clock: opts.clock, downloadsIntervalMs: opts.downloadsIntervalMs })
   await publisher.start()
   t.teardown(() => publisher.stop())
   await produceDefinition(bus, def)
@@ -323,30 +311,6 @@ t.test('downloads that take long to write wait ten times as long before they are
   t.match(s.text('data/results.csv'), /,75056-0102,.*,pres,awaiting,/, '1.5 s later, past the configured 1 s but not ten times their cost: not rewritten')
   clock.now += 60_000
   await waitFor('the second result in the downloads a minute later', () => /,75056-0102,.*,pres,validated,/.test(s.text('data/results.csv') ?? ''))
-})
-
-t.test('a cycle that writes the downloads purges its pages first: readers do not wait for the NIST report', async (t) => {
-  let release = () => {}
-  const nistHeld = new Promise<void>((resolve) => (release = resolve))
-  const purger = recordingPurger()
-  const s = await setUp(t, { purger, putGate: (key) => (key === 'data/results-nist.json' ? nistHeld : undefined) })
-  await produceResults(s.bus, first().slice(0, 1))
-  const cycle = s.publisher.publishNow()
-  const purged: string[] = []
-  const deadline = Date.now() + 10_000
-  while (Date.now() < deadline && !purged.includes('/')) {
-    purged.push(...purger.take().flat())
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  t.ok(purged.includes('/') && purged.includes('/commune/75056/'), 'the national and commune pages were purged')
-  t.equal(s.text('data/results-nist.json'), undefined, 'while the NIST report was still being written')
-  t.notOk(purged.some((p) => p.startsWith('/data/') || p === '/status.json'), 'the downloads and status.json are not purged before they are written')
-  release()
-  const report = await cycle
-  const after = purger.take().flat()
-  t.ok(after.includes('/data/results-nist.json') && after.includes('/status.json'), 'they are purged at the end of the cycle')
-  t.notOk(after.includes('/'), 'and the pages are not purged twice')
-  t.equal(report.pathsPurged, purged.length + after.length, 'the cycle reports both purges')
 })
 
 t.test('rendering the downloads gives the event loop turns between files (France takes seconds)', async (t) => {
