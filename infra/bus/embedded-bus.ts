@@ -133,13 +133,7 @@ class TopicLog {
     const first = wanted[0]
     const last = wanted.at(-1)
     if (first === undefined || last === undefined) return []
-    const buf = Buffer.allocUnsafe(last.at + last.bytes - first.at)
-    let read = 0
-    while (read < buf.length) {
-      const n = readSync(this.fd.fd, buf, read, buf.length - read, first.at + read)
-      if (n === 0) throw new Error(`bus log ${this.name}: ends before byte ${first.at + buf.length}; was it truncated by another process?`)
-      read += n
-    }
+    const buf = readExactly(this.fd.fd, first.at, last.at + last.bytes - first.at, `bus log ${this.name}`)
     return wanted.map((r) => {
       const rec = decodeLine(buf.toString('utf8', r.at - first.at, r.at - first.at + r.bytes - 1))
       if (rec?.offset !== r.offset || rec.key !== r.key) throw new Error(`bus log ${this.name}: the record at byte ${r.at} is not offset ${r.offset}; was the file changed by another process?`)
@@ -271,14 +265,22 @@ function hasValidLineAfter(buf: Buffer, nl: number): boolean {
 function readAll(path: string): Buffer {
   const fd = openSync(path, 'r')
   try {
-    const size = fstatSync(fd).size
-    const buf = Buffer.allocUnsafe(size)
-    let read = 0
-    while (read < size) read += readSync(fd, buf, read, size - read, read)
-    return buf
+    return readExactly(fd, 0, fstatSync(fd).size, `bus log ${path}`)
   } finally {
     closeSync(fd)
   }
+}
+
+/** `length` bytes of `fd` from `position`; throws when the file ends first. */
+function readExactly(fd: number, position: number, length: number, what: string): Buffer {
+  const buf = Buffer.allocUnsafe(length)
+  let read = 0
+  while (read < length) {
+    const n = readSync(fd, buf, read, length - read, position + read)
+    if (n === 0) throw new Error(`${what}: ends before byte ${position + length}; was it truncated by another process?`)
+    read += n
+  }
+  return buf
 }
 
 /**
@@ -289,18 +291,25 @@ function compactIfWorthIt(path: string, records: IndexedRecord[], file: Buffer):
   const latest = new Map<string, number>()
   records.forEach((r, i) => latest.set(r.key, i))
   if (latest.size * 2 > records.length) return records
+  const kept: IndexedRecord[] = []
+  const lines: Buffer[] = []
   let at = 0
-  const kept = records.filter((r, i) => latest.get(r.key) === i).map((r) => ({ ...r, from: r.at, at: (at += r.bytes) - r.bytes }))
+  records.forEach((r, i) => {
+    if (latest.get(r.key) !== i) return
+    lines.push(file.subarray(r.at, r.at + r.bytes))
+    kept.push({ ...r, at })
+    at += r.bytes
+  })
   const tmp = `${path}.compact`
   const fd = openSync(tmp, 'w')
   try {
-    writeSync(fd, Buffer.concat(kept.map((r) => file.subarray(r.from, r.from + r.bytes)), at))
+    writeSync(fd, Buffer.concat(lines, at))
     fdatasyncSync(fd)
   } finally {
     closeSync(fd)
   }
   renameSync(tmp, path)
-  return kept.map(({ offset, key, at, bytes }) => ({ offset, key, at, bytes }))
+  return kept
 }
 
 function lowerBound(records: readonly IndexedRecord[], offset: number): number {
