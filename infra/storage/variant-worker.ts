@@ -23,11 +23,19 @@ const MAX_KNOWN_FOLDERS = 500_000
 let last: { body: Uint8Array; gz: Uint8Array; br: Uint8Array } | undefined
 
 function compress(body: Uint8Array): { gz: Uint8Array; br: Uint8Array } {
-  if (last && last.body.byteLength === body.byteLength && Buffer.from(last.body).equals(body)) return last
+  if (last && (last.body === body || (last.body.byteLength === body.byteLength && view(last.body).equals(body)))) return last
   const gz = own(gzipSync(body, { level: options.gzipLevel }))
   const br = own(brotliCompressSync(body, brotli))
   last = { body, gz, br }
   return last
+}
+
+/**
+ * A Buffer over the same memory. Buffer.from(aUint8Array) copies: comparing France's NIST report
+ * with it took 75 MB more at the cycle's peak, for a comparison.
+ */
+function view(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength)
 }
 
 /** A copy in a buffer of its own: zlib's results may be views of a larger pool, which cannot be transferred alone. */
