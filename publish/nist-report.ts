@@ -41,64 +41,87 @@ export function gpUnitId(level: AreaLevel, code: string): string {
  * objects, then one string, then a Buffer, that took over 400 MB at once. Here the rest of the
  * report is an ordinary object in which each large array is a stand-in; the large arrays are
  * written element by element, in order, straight into the bytes (short-lived strings only).
+ *
+ * The bytes go into one Buffer of the report's exact size, counted before it is written: written
+ * in 1 MB chunks and then joined, the report was held twice at the peak (150 MB), and the chunks
+ * stayed in memory as garbage until the next full collection, after the cycle.
  */
 export function renderNistReport(tallies: TallyTree, embargoed: boolean): Buffer {
   const raw = new RawArrays()
   const skeleton = JSON.stringify(buildNistReport(tallies, embargoed, raw))
-  const out = new ChunkedBytes()
+  const pieces: (string | RawArray)[] = []
   let last = 0
   for (const m of skeleton.matchAll(raw.pattern)) {
-    out.write(skeleton.slice(last, m.index))
-    out.write('[')
-    raw.writers[Number(m[1])]?.((item, k) => out.write(k === 0 ? item : `,${item}`))
-    out.write(']')
+    const array = raw.arrays[Number(m[1])]
+    if (!array) throw new Error(`NIST report: stand-in ${m[1]} has no array`)
+    pieces.push(skeleton.slice(last, m.index), array)
     last = m.index + m[0].length
   }
-  out.write(skeleton.slice(last))
-  out.write('\n')
-  return out.toBuffer()
+  pieces.push(`${skeleton.slice(last)}\n`)
+  // Brackets, then commas between elements.
+  const size = pieces.reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : 2 + p.bytes + Math.max(0, p.length - 1)), 0)
+  const out = Buffer.allocUnsafeSlow(size)
+  let at = 0
+  const put = (text: string) => {
+    at += out.write(text, at)
+  }
+  for (const p of pieces) {
+    if (typeof p === 'string') put(p)
+    else {
+      put('[')
+      p.write((item, k) => put(k === 0 ? item : `,${item}`))
+      put(']')
+    }
+  }
+  // A wrong count would cut the report short (write() stops at the end) or leave bytes unset.
+  if (at !== size) throw new Error(`NIST report: counted ${size} bytes, wrote ${at}`)
+  return out
 }
 
-/** Calls `emit` with each element of an array, as JSON text, in order. */
-type ArrayWriter = (emit: (item: string, index: number) => void) => void
+/**
+ * A large array of the report: its elements written as JSON text, in order, and counted ahead
+ * (their number and their UTF-8 bytes) without building them.
+ */
+interface RawArray {
+  length: number
+  bytes: number
+  write(emit: (item: string, index: number) => void): void
+}
 
 /**
- * The large arrays, each a writer; the report holds a stand-in string for each until it is
- * spliced. A stand-in carries a nonce of this render, so no name in the report can pass for one;
- * the nonce never reaches the output.
+ * The large arrays; the report holds a stand-in string for each until it is spliced. A stand-in
+ * carries a nonce of this render, so no name in the report can pass for one; the nonce never
+ * reaches the output.
  */
 class RawArrays {
-  readonly writers: ArrayWriter[] = []
+  readonly arrays: RawArray[] = []
   private readonly nonce = randomUUID()
   /** A stand-in as JSON.stringify writes it: "\u0000NONCE:N\u0000" (NUL is escaped in JSON). */
   readonly pattern = new RegExp(`"\\\\u0000${this.nonce}:(\\d+)\\\\u0000"`, 'g')
 
-  ref(writer: ArrayWriter): string {
-    return `\u0000${this.nonce}:${this.writers.push(writer) - 1}\u0000`
+  ref(array: RawArray): string {
+    return `\u0000${this.nonce}:${this.arrays.push(array) - 1}\u0000`
   }
 }
 
-/** UTF-8 bytes in 1 MB chunks, joined once at the end. */
-class ChunkedBytes {
-  private static readonly CHUNK = 1 << 20
-  private readonly chunks: Buffer[] = []
-  private current = Buffer.allocUnsafe(ChunkedBytes.CHUNK)
-  private used = 0
-  private total = 0
-
-  write(text: string): void {
-    const bytes = Buffer.byteLength(text)
-    if (this.used + bytes > this.current.length) {
-      this.chunks.push(this.current.subarray(0, this.used))
-      this.current = Buffer.allocUnsafe(Math.max(ChunkedBytes.CHUNK, bytes))
-      this.used = 0
-    }
-    this.used += this.current.write(text, this.used)
-    this.total += bytes
+/**
+ * Elements rendered once to be counted and once to be written (the reporting units: 105,000 for
+ * France, a few hundred ms each time): kept between the two, they took 90 MB of heap more.
+ */
+function renderedTwice(items: () => Iterable<string>): RawArray {
+  let length = 0
+  let bytes = 0
+  for (const item of items()) {
+    length++
+    bytes += Buffer.byteLength(item)
   }
-
-  toBuffer(): Buffer {
-    return Buffer.concat([...this.chunks, this.current.subarray(0, this.used)], this.total)
+  return {
+    length,
+    bytes,
+    write: (emit) => {
+      let k = 0
+      for (const item of items()) emit(item, k++)
+    },
   }
 }
 
@@ -136,11 +159,12 @@ function buildNistReport(tallies: TallyTree, embargoed: boolean, raw: RawArrays)
         Contest: contests,
       },
     ],
-    GpUnit: raw.ref((emit) => {
-      let k = 0
-      writeGpUnits(tallies, embargoed, (unit) => emit(unit, k++))
-      for (const unit of contestUnits) emit(JSON.stringify(unit), k++)
-    }),
+    GpUnit: raw.ref(
+      renderedTwice(function* () {
+        yield* gpUnits(tallies, embargoed)
+        for (const unit of contestUnits) yield JSON.stringify(unit)
+      }),
+    ),
   }
 }
 
@@ -204,20 +228,34 @@ function contestWithCounts(tallies: TallyTree, contest: Contest, i: number, dist
   const total = ct?.stationsTotal ?? 0
   // The validated results of the contest in station order, read once for every array below.
   const counted: { gp: string; counts: StationResult['counts'] }[] = []
+  let gpBytes = 0
   for (const commune of communesInOrder(tallies.tree.root)) {
     for (const station of tallies.stationsOf(commune)) {
       const r = tallies.resultOf(contest.id, station.id)
-      if (r?.status === 'validated') counted.push({ gp: JSON.stringify(gpUnitId('station', station.id)), counts: r.counts })
+      if (r?.status !== 'validated') continue
+      const gp = JSON.stringify(gpUnitId('station', station.id))
+      counted.push({ gp, counts: r.counts })
+      gpBytes += Buffer.byteLength(gp)
     }
   }
-  const summary: ArrayWriter = (emit) =>
-    counted.forEach(({ gp, counts }, k) =>
-      emit(`{"GpUnitId":${gp},"Type":"total","BallotsCast":${counts.voters},"Undervotes":${counts.blank},"BallotsRejected":${counts.invalid}}`, k),
-    )
-  const votesOf =
-    (candidate: string): ArrayWriter =>
-    (emit) =>
-      counted.forEach(({ gp, counts }, k) => emit(`{"GpUnitId":${gp},"Type":"total","Count":${counts.votes[candidate] ?? 0}}`, k))
+  // An element is {"GpUnitId":…,"Type":"total"} and the named numbers of its station: its size
+  // is the fixed text's, its station id's and its numbers' digits, counted without building it.
+  const perStation = (names: string[], numbers: (counts: StationResult['counts']) => number[]): RawArray => {
+    const fields = names.map((name) => `,${JSON.stringify(name)}:`)
+    const fixed = Buffer.byteLength(`{"GpUnitId":,"Type":"total"${fields.join('')}}`)
+    return {
+      length: counted.length,
+      bytes: counted.reduce((n, { counts }) => numbers(counts).reduce((d, x) => d + String(x).length, n), gpBytes + counted.length * fixed),
+      write: (emit) =>
+        counted.forEach(({ gp, counts }, k) => {
+          let item = `{"GpUnitId":${gp},"Type":"total"`
+          numbers(counts).forEach((x, f) => (item += `${fields[f]}${x}`))
+          emit(`${item}}`, k)
+        }),
+    }
+  }
+  const summary = perStation(['BallotsCast', 'Undervotes', 'BallotsRejected'], (counts) => [counts.voters, counts.blank, counts.invalid])
+  const votesOf = (candidate: string) => perStation(['Count'], (counts) => [counts.votes[candidate] ?? 0])
   const skeleton = contestSkeleton(contest, i, district)
   const selections = skeleton.BallotSelection as Json[]
   const ordered = ballotOrder(contest)
@@ -232,37 +270,33 @@ function contestWithCounts(tallies: TallyTree, contest: Contest, i: number, dist
 }
 
 /** Every area and station, parents first; counts of stations reported only once the embargo has lifted. */
-function writeGpUnits(tallies: TallyTree, embargoed: boolean, emit: (unit: string) => void): void {
-  const visit = (node: AreaNode) => {
+function* gpUnits(tallies: TallyTree, embargoed: boolean): Generator<string> {
+  const visit = function* (node: AreaNode): Generator<string> {
     const tally = tallies.tallyOf(node)
     const areas = node.children.filter((c) => c.area.level !== 'station')
     const children = node.area.level === 'commune' ? tallies.stationsOf(node).map((s) => gpUnitId('station', s.id)) : areas.map((c) => gpUnitId(c.area.level, c.area.code))
-    emit(
-      JSON.stringify({
-        '@type': 'ElectionResults.ReportingUnit',
-        '@id': gpUnitId(node.area.level, node.area.code),
-        ...UNIT_TYPES[node.area.level],
-        Name: node.area.name,
-        ComposingGpUnitIds: children,
-        ...(embargoed ? {} : { SubUnitsReported: tally.stationsReported, TotalSubUnits: tally.stationsTotal }),
-      }),
-    )
+    yield JSON.stringify({
+      '@type': 'ElectionResults.ReportingUnit',
+      '@id': gpUnitId(node.area.level, node.area.code),
+      ...UNIT_TYPES[node.area.level],
+      Name: node.area.name,
+      ComposingGpUnitIds: children,
+      ...(embargoed ? {} : { SubUnitsReported: tally.stationsReported, TotalSubUnits: tally.stationsTotal }),
+    })
     if (node.area.level === 'commune') {
       for (const s of tallies.stationsOf(node)) {
-        emit(
-          JSON.stringify({
-            '@type': 'ElectionResults.ReportingUnit',
-            '@id': gpUnitId('station', s.id),
-            ...UNIT_TYPES.station,
-            Name: `${s.code} — ${s.name}`,
-            Number: s.code,
-            ...(embargoed ? {} : { VotersRegistered: s.registered }),
-          }),
-        )
+        yield JSON.stringify({
+          '@type': 'ElectionResults.ReportingUnit',
+          '@id': gpUnitId('station', s.id),
+          ...UNIT_TYPES.station,
+          Name: `${s.code} — ${s.name}`,
+          Number: s.code,
+          ...(embargoed ? {} : { VotersRegistered: s.registered }),
+        })
       }
       return
     }
-    areas.forEach(visit)
+    for (const area of areas) yield* visit(area)
   }
-  visit(tallies.tree.root)
+  yield* visit(tallies.tree.root)
 }

@@ -163,6 +163,11 @@ t.test('NIST SP 1500-100 v2: strict to the schema, precinct level, partial then 
   const s = await setUp(t)
   await produceResults(s.bus, first().slice(0, 5))
   await s.publisher.publishNow()
+  const text = s.text('data/results-nist.json') ?? ''
+  // Written into a buffer of its counted size: no byte missing, none left over (the names hold
+  // multi-byte characters: "é", the em dash of station names).
+  t.equal(text, `${JSON.stringify(JSON.parse(text))}\n`, 'the report is compact JSON and one newline, every byte written')
+  t.match(text, /—/, 'with multi-byte characters')
   const partial = NistReportSchema.parse(s.json('data/results-nist.json'))
   t.same(danglingReferences(partial), [], 'every reference resolves')
   t.equal(partial.Status, 'unofficial-partial')
