@@ -14,6 +14,7 @@
 // bytes.
 import { randomUUID } from 'node:crypto'
 import type { AreaNode } from '../core/area-tree.js'
+import { releasableBuffer } from '../infra/storage/compressed-variants.js'
 import type { AreaLevel, Contest, ElectionDefinition, StationResult } from '../core/schemas.js'
 import { communesInOrder } from './stations-csv.js'
 import type { TallyTree } from './tally-tree.js'
@@ -60,7 +61,8 @@ export function renderNistReport(tallies: TallyTree, embargoed: boolean): Buffer
   pieces.push(`${skeleton.slice(last)}\n`)
   // Brackets, then commas between elements.
   const size = pieces.reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : 2 + p.bytes + Math.max(0, p.length - 1)), 0)
-  const out = Buffer.allocUnsafeSlow(size)
+  // Handed over to a writer thread, which gives the memory back once the report is written.
+  const out = releasableBuffer(size)
   let at = 0
   const put = (text: string) => {
     at += out.write(text, at)

@@ -68,9 +68,20 @@ export interface FileToWrite {
   removeStaleVariants: boolean
   /**
    * The caller is done with `body`: a writer thread that writes the file itself takes its memory
-   * over (moved, not copied: France's NIST report is 75 MB) and `body` is left empty.
+   * over (moved, not copied: France's NIST report is 75 MB) and `body` is left empty. A body
+   * made by releasableBuffer() is also given back to the system as soon as its batch is written.
    */
   handOver?: boolean
+}
+
+/**
+ * A Buffer of `size` bytes for a large file handed over to a writer thread, which gives its memory
+ * back as soon as the file is written (an ArrayBuffer resized to nothing). Any other Buffer lives
+ * on in the thread until the thread's next garbage collection, and a writer thread allocates so
+ * little of its own that France's 75 MB NIST report was still held when the next one was rendered.
+ */
+export function releasableBuffer(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size, { maxByteLength: size }), 0, size)
 }
 
 export interface FileWritten {

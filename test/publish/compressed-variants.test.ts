@@ -11,7 +11,7 @@ import { createMemoryCache } from '../../infra/cache/memory-cache.js'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 import { createFsStorage } from '../../infra/storage/fs-storage.js'
-import { createCompressor, createVariantWriter, hasVariants, isCompressible, MIN_VARIANT_BYTES } from '../../infra/storage/compressed-variants.js'
+import { createCompressor, createVariantWriter, hasVariants, isCompressible, MIN_VARIANT_BYTES, releasableBuffer } from '../../infra/storage/compressed-variants.js'
 import { PAGE_CACHE_CONTROL, STATUS_CACHE_CONTROL } from '../../publish/page-writer.js'
 import { PageDigests } from '../../publish/page-digests.js'
 import { buildPublisher } from '../../publish/publisher.js'
@@ -161,4 +161,35 @@ t.test('a body handed over to a folder writer thread is moved, not copied; a poo
   t.equal(gunzipSync(readFileSync(join(dir, 'data/big.json.gz'))).toString(), text, 'its .gz too')
   t.equal(brotliDecompressSync(readFileSync(join(dir, 'data/big.json.br'))).toString(), text, 'and its .br')
   t.equal(readFileSync(join(dir, 'data/small.json'), 'utf8'), '{"a":1}\n')
+})
+
+t.test('a releasable body handed over is written under each of its keys, then its memory is given back', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'release-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const files = createVariantWriter(createFsStorage(dir))
+  const meta = { contentType: 'application/json; charset=utf-8', cacheControl: PAGE_CACHE_CONTROL }
+  const anonMb = () => Number(/RssAnon:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024
+  const unit = Buffer.from('{"GpUnitId":"gp-station-75056-0101","Type":"total","Count":12345},')
+  const size = 64 * 1024 * 1024
+  const before = anonMb()
+  const body = releasableBuffer(size)
+  body.fill(unit)
+  const filled = anonMb()
+  t.ok(filled - before > 48, `the body takes its 64 MB (${(filled - before).toFixed(0)} MB more)`)
+  // The same body under two keys in one batch, as a download and its content-addressed copy go.
+  const outcome = await files.write([
+    { key: 'data/v/1/big.json', body, meta, variants: true, removeStaleVariants: false, handOver: true },
+    { key: 'data/big.json', body, meta, variants: true, removeStaleVariants: false, handOver: true },
+  ])
+  t.equal(outcome.error, undefined)
+  t.equal(outcome.written.length, 2)
+  t.equal(body.length, 0, 'moved to the writer thread')
+  const after = anonMb()
+  t.ok(filled - after > 48, `its memory is given back once written (${(filled - after).toFixed(0)} MB less than when filled)`)
+  for (const key of ['data/v/1/big.json', 'data/big.json']) {
+    const written = readFileSync(join(dir, key))
+    t.equal(written.length, size, `${key}: written whole`)
+    t.ok(written.subarray(0, unit.length).equals(unit) && written.subarray(size - 1000).equals(Buffer.from(Array.from({ length: 1000 }, (_, k) => unit[(size - 1000 + k) % unit.length] ?? 0))), `${key}: its bytes`)
+    t.equal(gunzipSync(readFileSync(join(dir, `${key}.gz`))).length, size, `${key}.gz`)
+  }
 })
