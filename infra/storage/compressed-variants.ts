@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads'
 import { buildSync } from 'esbuild'
 import { plainFolderOf, resolveKey } from './fs-storage.js'
 import type { Storage, StoredObjectMeta } from './storage.js'
-import { BROTLI_QUALITY, GZIP_LEVEL, type BatchAnswer, type BatchJob, type Job, type WorkerOptions } from './variant-worker-protocol.js'
+import { asBuffer, BROTLI_QUALITY, GZIP_LEVEL, type BatchAnswer, type BatchJob, type Job, type WorkerOptions } from './variant-worker-protocol.js'
 
 /** Text formats; images, fonts and archives are already compressed. */
 const COMPRESSIBLE_EXTENSIONS = ['.html', '.json', '.csv', '.svg', '.xml', '.txt', '.css', '.js']
@@ -174,9 +174,6 @@ function ownsItsMemory(body: Buffer): boolean {
   return body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-}
 
 export type Compressor = ReturnType<typeof createCompressor>
 

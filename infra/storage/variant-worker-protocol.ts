@@ -40,3 +40,11 @@ export interface BatchAnswer {
   /** The first failure; the files after it were not attempted. */
   error?: string
 }
+
+/**
+ * A Buffer over the same memory as `bytes`, for Buffer's methods. Buffer.from(aUint8Array) copies
+ * instead: the worker comparing France's NIST report with it took 75 MB more at the cycle's peak.
+ */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
