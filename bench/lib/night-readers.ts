@@ -56,8 +56,12 @@ export interface LatencySample {
 export interface PageLatency {
   /** Called at the 202 of a sampled station's return. */
   acknowledged(stationId: string): void
-  /** Stops watching; the times in ms of the stations seen, and how many were acknowledged but never seen. */
-  stop(): { times: number[]; unseen: number }
+  /**
+   * Stops watching. For each station seen: `times`, ms from its 202 to Varnish serving a page that
+   * counts it, and `folderTimes`, ms from its 202 to the publisher's folder holding that page (the
+   * rest is the purge and Varnish); then how many were acknowledged but never seen.
+   */
+  stop(): { times: number[]; folderTimes: number[]; unseen: number }
 }
 
 /**
@@ -70,10 +74,11 @@ export interface PageLatency {
 export function watchPageLatency(varnishUrl: string, outputDir: string, samples: readonly LatencySample[], intervalMs = 250): PageLatency {
   const communeOf = new Map(samples.map((s) => [s.stationId, s.commune]))
   const ackedAt = new Map<string, number>()
-  /** Written to the folder: now waiting for Varnish to serve it. */
-  const written = new Set<string>()
+  /** Written to the folder, and when it was seen there: now waiting for Varnish to serve it. */
+  const written = new Map<string, number>()
   const seen = new Set<string>()
   const times: number[] = []
+  const folderTimes: number[] = []
   let stopped = false
   const counts = (page: { stations?: { reported?: number } } | undefined) => (page?.stations?.reported ?? 0) >= 1
   const fromFolder = (commune: string) => {
@@ -95,16 +100,20 @@ export function watchPageLatency(varnishUrl: string, outputDir: string, samples:
   const poll = async () => {
     while (!stopped) {
       const due = Date.now() + intervalMs
-      for (const stationId of ackedAt.keys()) if (!written.has(stationId) && counts(fromFolder(communeOf.get(stationId) ?? ''))) written.add(stationId)
+      for (const stationId of ackedAt.keys()) {
+        if (!written.has(stationId) && counts(fromFolder(communeOf.get(stationId) ?? ''))) written.set(stationId, performance.now())
+      }
       await Promise.all(
-        [...written].map(async (stationId) => {
+        [...written.keys()].map(async (stationId) => {
           if (!counts(await fromVarnish(communeOf.get(stationId) ?? ''))) return
           const at = ackedAt.get(stationId)
-          if (at === undefined) return
+          const inFolderAt = written.get(stationId)
+          if (at === undefined || inFolderAt === undefined) return
           ackedAt.delete(stationId)
           written.delete(stationId)
           seen.add(stationId)
           times.push(performance.now() - at)
+          folderTimes.push(inFolderAt - at)
         }),
       )
       await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())))
@@ -117,7 +126,7 @@ export function watchPageLatency(varnishUrl: string, outputDir: string, samples:
     },
     stop() {
       stopped = true
-      return { times: times.slice(), unseen: ackedAt.size }
+      return { times: times.slice(), folderTimes: folderTimes.slice(), unseen: ackedAt.size }
     },
   }
 }
