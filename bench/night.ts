@@ -392,7 +392,24 @@ async function publisherCounters(url: string, stations: number): Promise<string>
   }
   const cycles = value('publish_cycle_duration_seconds_count')
   const cycleSeconds = value('publish_cycle_duration_seconds_sum')
-  return `${cycles} cycles with writes (${(cycleSeconds / cycles).toFixed(2)} s each on average), ${value('publish_areas_rendered_total')} areas rendered, ${value('publish_files_written_total')} files written (+ ${value('publish_variants_written_total')} variants), ${value('publish_files_unchanged_total')} unchanged`
+  return `${cycles} cycles with writes (${(cycleSeconds / cycles).toFixed(2)} s each on average; ${cycleDurations(text)}), ${value('publish_areas_rendered_total')} areas rendered, ${value('publish_files_written_total')} files written (+ ${value('publish_variants_written_total')} variants), ${value('publish_files_unchanged_total')} unchanged`
+}
+
+/**
+ * How long the cycles took, from the histogram's cumulative buckets: "≤ 1 s 30, 1–2.5 s 8, …".
+ * An average hides the long cycles, and a station waits for the whole cycle it lands in.
+ */
+function cycleDurations(metricsText: string): string {
+  const buckets = [...metricsText.matchAll(/^publish_cycle_duration_seconds_bucket\{le="([^"]+)"\} ([0-9.e+]+)$/gm)].map((m) => ({ le: m[1] ?? '', count: Number(m[2]) }))
+  const parts: string[] = []
+  let below = 0
+  let from = '0'
+  for (const { le, count } of buckets) {
+    if (count > below) parts.push(le === '+Inf' ? `> ${from} s ${count - below}` : from === '0' ? `≤ ${le} s ${count - below}` : `${from}–${le} s ${count - below}`)
+    below = count
+    from = le
+  }
+  return parts.length > 0 ? parts.join(', ') : 'no histogram read'
 }
 
 /** Every receipt the client got is the one stored return of that id; every station has exactly one return. */
