@@ -54,7 +54,10 @@ export interface PublisherDeps {
    * the embargo write them at once.
    */
   downloadsIntervalMs?: number
-  /** Pages of areas without any result written per timed cycle (see TallyTree.takeDirty). Default 100. */
+  /**
+   * Pages of areas without any result written per timed cycle, and as many pages of stations
+   * without a result in communes that have one (see TallyTree.takeDirty). Default 100.
+   */
   areasWithoutResultsPerCycle?: number
   /** The département map and where tally-sheet scans are published (page-writer.ts). Default: neither. */
   pages?: PageOptions

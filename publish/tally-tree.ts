@@ -60,6 +60,11 @@ export class TallyTree {
    * rewrites one station page, not the 900 of Paris.
    */
   private readonly pendingStations = new Map<AreaNode, Set<string> | 'all'>()
+  /**
+   * Pages of stations without any result that a timed cycle left for later, per commune (see
+   * takeDirty): such a page holds no figure, and the station's first result writes it anyway.
+   */
+  private readonly stationsWithoutResults = new Map<AreaNode, Set<string>>()
   /** Contests whose page is still to write (elections with several contests). */
   private readonly pendingContests = new Set<string>()
 
@@ -174,6 +179,7 @@ export class TallyTree {
     const commune = this.tree.ancestorsOfStation(result.stationId)[0]
     const pending = commune ? this.pendingStations.get(commune) : undefined
     if (pending instanceof Set) pending.add(result.stationId)
+    if (commune) this.stationsWithoutResults.get(commune)?.delete(result.stationId)
     this.pendingContests.add(result.contestId)
     return { kind: 'applied' }
   }
@@ -188,6 +194,14 @@ export class TallyTree {
    * one cycle that is minutes (tens of minutes to an S3 server) during which the tally is frozen
    * and no result reaches any page. Such a page holds no figure, so writing it a few cycles later
    * shows no reader anything inconsistent; an area that gets its first result is taken at once.
+   *
+   * Station pages follow the same rule. A commune taken with a result and all its station pages
+   * to write (its first result, or the embargo lifting) writes those of its stations with a
+   * result now, and leaves the others for later: at most `maxWithoutResults` such station pages
+   * per call, with their communes (whose own page is then unchanged, and skipped by digest). On a
+   * night where results come from all over France, a large town's first result otherwise wrote
+   * its hundreds of empty station pages in the cycle every reader was waiting for. With no
+   * limit (publishNow, rebuild) every page is taken.
    */
   takeDirty(maxWithoutResults = Infinity): AreaTally[] {
     const taken: AreaTally[] = []
@@ -197,8 +211,10 @@ export class TallyTree {
       withoutResults.sort((a, b) => a.depth - b.depth || compareCodes(a.node.key, b.node.key))
       withoutResults.length = Math.max(0, maxWithoutResults)
     }
+    if (maxWithoutResults !== Infinity) for (const tally of taken) this.leaveStationsWithoutResults(tally.node)
     taken.push(...withoutResults)
     for (const tally of taken) this.dirty.delete(tally)
+    taken.push(...this.takeStationsWithoutResults(maxWithoutResults, new Set(taken)))
     taken.sort((a, b) => b.depth - a.depth || compareCodes(a.node.key, b.node.key))
     for (const tally of taken) tally.updatedAtMs = this.latestValidatedAt(tally)
     return taken
@@ -216,11 +232,19 @@ export class TallyTree {
   markAllDirty(): void {
     this.markDirty(this.tallies.values())
     for (const commune of this.pendingStations.keys()) this.pendingStations.set(commune, 'all')
+    this.stationsWithoutResults.clear()
     for (const contest of this.definition.election.contests) this.pendingContests.add(contest.id)
   }
 
   get dirtyCount(): number {
     return this.dirty.size
+  }
+
+  /** Pages of stations without any result left for later cycles (see takeDirty). */
+  get stationPagesWithoutResultsLeft(): number {
+    let n = 0
+    for (const stations of this.stationsWithoutResults.values()) n += stations.size
+    return n
   }
 
   /** Stations of a commune in a stable order (bureau code, then id). */
@@ -257,6 +281,38 @@ export class TallyTree {
 
   contestsCovering(stationId: string): readonly string[] {
     return this.contestsOfStation.get(stationId) ?? []
+  }
+
+  /** A commune with a result and every station page pending keeps only its stations with a result pending. */
+  private leaveStationsWithoutResults(commune: AreaNode): void {
+    if (this.pendingStations.get(commune) !== 'all') return
+    const now = new Set<string>()
+    const later = new Set<string>()
+    // validatedContests has an entry for every station that ever had a result, withdrawn included.
+    for (const station of commune.stations) (this.validatedContests.has(station.id) ? now : later).add(station.id)
+    this.pendingStations.set(commune, now)
+    if (later.size > 0) this.stationsWithoutResults.set(commune, later)
+  }
+
+  /** Up to `max` station pages left for later, made pending again; returns their communes not already in `taken`. */
+  private takeStationsWithoutResults(max: number, taken: ReadonlySet<AreaTally>): AreaTally[] {
+    const communes: AreaTally[] = []
+    let budget = max
+    for (const [commune, later] of this.stationsWithoutResults) {
+      if (budget <= 0) break
+      const pending = this.pendingStations.get(commune)
+      for (const stationId of later) {
+        if (budget <= 0) break
+        if (pending instanceof Set) pending.add(stationId)
+        later.delete(stationId)
+        budget--
+      }
+      if (later.size === 0) this.stationsWithoutResults.delete(commune)
+      const tally = this.tallyOf(commune)
+      if (!taken.has(tally)) communes.push(tally)
+    }
+    for (const tally of communes) this.dirty.delete(tally)
+    return communes
   }
 
   private latestValidatedAt(tally: AreaTally): number | undefined {

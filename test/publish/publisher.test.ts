@@ -404,6 +404,30 @@ t.test('cycles run on their own every intervalMs once started', async (t) => {
   t.equal(publisher.status().snapshot, 9)
 })
 
+t.test('a timed cycle writes the station pages with a result; those without follow at the backfill’s pace', async (t) => {
+  const dir = t.testdir()
+  const out = join(dir, 'out')
+  const bus = await openTestBus(t, join(dir, 'bus'))
+  // No budget for pages without results: what a timed cycle writes for a result, and nothing else.
+  const publisher = buildPublisher({ bus, storage: createFsStorage(out), logger: silentLogger(), metrics: createMetricsRegistry(false), intervalMs: 20, areasWithoutResultsPerCycle: 0 })
+  await produceDefinition(bus, def)
+  const first = stationById('75056-0101')
+  await produceResults(bus, [smallStationResult(first)])
+  await publisher.start()
+  t.teardown(() => publisher.stop())
+  const snapshot = async () => (existsSync(join(out, 'status.json')) ? (await readJson(out, 'status.json')).snapshot : undefined)
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline && (await snapshot()) !== 1) await new Promise((r) => setTimeout(r, 20))
+  t.equal(await snapshot(), 1, 'the result is published by a timed cycle')
+  const page = await readJson(out, 'commune/75056/bureau/0101/index.json')
+  t.equal(page.voters, smallStationResult(first).counts.voters, 'its station page has its figures')
+  t.notOk(existsSync(join(out, 'commune/75056/bureau/0102/index.json')), 'the page of a station without a result waits')
+  t.ok(existsSync(join(out, 'commune/75056/index.json')), 'the commune page is written')
+  // publishNow (and rebuild) write every page at once.
+  await publisher.publishNow()
+  t.equal((await readJson(out, 'commune/75056/bureau/0102/index.json')).snapshot, 0, 'written, without a figure')
+})
+
 t.test('a failed write fails the cycle; the next cycle writes the same areas again', async (t) => {
   const dir = t.testdir()
   const bus = await openTestBus(t, join(dir, 'bus'))

@@ -105,9 +105,11 @@ t.test('areas without any result are taken a few per cycle, upper levels first; 
   t.same(first.map((a) => a.depth), [...first.map((a) => a.depth)].sort((a, b) => b - a), 'still children before parents')
   t.equal(tree.dirtyCount, all - first.length, 'the others wait')
 
-  let taken = first.length
-  while (tree.dirtyCount > 0) taken += tree.takeDirty(1).length
-  t.equal(taken, all, 'every area is written in the end, each once')
+  const taken = first.map((a) => a.node.key)
+  while (tree.dirtyCount > 0) taken.push(...tree.takeDirty(1).map((a) => a.node.key))
+  t.equal(new Set(taken).size, all, 'every area is written in the end')
+  const again = taken.filter((key, i) => taken.indexOf(key) !== i)
+  t.same(again, ['commune:75056'], 'each once, but the commune with a result, again with a station page it left for later')
   t.same(tree.takeDirty(0), [], 'nothing left')
 })
 
@@ -135,4 +137,67 @@ t.test('station and contest pages: all at first, then only what changed; all aga
   t.same(codes(), ['0101', '0102', '0201'], 'every station again')
   t.equal(contests().length, 4, 'every contest again')
   t.equal(tree.takeDirty().length, tree.tree.nodes.size, 'every area again')
+})
+
+t.test('a timed cycle writes a commune’s stations with a result now, the others a few per cycle', async (t) => {
+  const def = smallElection()
+  const tree = new TallyTree(def)
+  const paris = tree.tree.nodes.get('commune:75056')
+  const [first, second, third] = def.stations.filter((s) => s.commune === '75056')
+  if (!paris || !first || !second || !third) throw new Error('fixture')
+  const parisTally = tree.tallyOf(paris)
+  const codes = () => tree.stationsToWrite(paris).map((s) => s.code)
+  // Every area is dirty at start; a cycle with no budget for empty pages takes only areas with a result.
+  tree.apply(smallStationResult(first))
+  const cycle1 = tree.takeDirty(0)
+  t.ok(cycle1.includes(parisTally), 'the commune with a result is taken')
+  t.same(codes(), ['0101'], 'only its station with a result is written now')
+  t.equal(tree.stationPagesWithoutResultsLeft, 2, 'its two stations without a result wait')
+  tree.stationsWritten(paris)
+
+  tree.apply(smallStationResult(second))
+  t.same(tree.takeDirty(0).includes(parisTally), true)
+  t.same(codes(), ['0102'], 'a station that gets its result is written at once')
+  t.equal(tree.stationPagesWithoutResultsLeft, 1, 'and is no longer waiting as a page without result')
+  tree.stationsWritten(paris)
+
+  // Budget 1: one page without a result. The areas without results come first, upper levels first.
+  let cycles = 0
+  while (tree.stationPagesWithoutResultsLeft > 0 && cycles++ < 50) {
+    const taken = tree.takeDirty(1)
+    if (taken.includes(parisTally)) {
+      t.same(codes(), ['0201'], 'the waiting station page comes with its commune')
+      tree.stationsWritten(paris)
+    }
+  }
+  t.equal(tree.stationPagesWithoutResultsLeft, 0, 'every station page is written in the end')
+  t.same(codes(), [], 'nothing pending')
+
+  // With no limit (publishNow, rebuild) nothing is left for later.
+  tree.markAllDirty()
+  tree.takeDirty()
+  t.same(codes(), ['0101', '0102', '0201'], 'every station page at once')
+  t.equal(tree.stationPagesWithoutResultsLeft, 0)
+})
+
+t.test('a failed cycle loses no waiting station page, and a withdrawn result is written at once', async (t) => {
+  const def = smallElection()
+  const tree = new TallyTree(def)
+  const creteil = tree.tree.nodes.get('commune:94028')
+  const [a, b] = def.stations.filter((s) => s.commune === '94028')
+  if (!creteil || !a || !b) throw new Error('fixture')
+  const codes = () => tree.stationsToWrite(creteil).map((s) => s.code)
+  tree.apply(smallStationResult(a))
+  const taken = tree.takeDirty(0)
+  t.same(codes(), ['0001'])
+  // The cycle fails: its areas go back, nothing was written.
+  tree.markDirty(taken)
+  t.same(tree.takeDirty(0).includes(tree.tallyOf(creteil)), true, 'the commune is taken again')
+  t.same(codes(), ['0001'], 'its station with a result is still pending')
+  t.equal(tree.stationPagesWithoutResultsLeft, 1, 'the other still waits')
+  tree.stationsWritten(creteil)
+
+  tree.apply(smallStationResult(a, { version: 2, status: 'withdrawn' }))
+  tree.takeDirty(0)
+  t.same(codes(), ['0001'], 'the withdrawal is written at once: the page loses its figures')
 })
