@@ -9,7 +9,6 @@
 // moved on (a copy written by an earlier process is not known and stays: harmless, never listed).
 import { createHash } from 'node:crypto'
 import { setImmediate } from 'node:timers/promises'
-import { releasableBuffer } from '../infra/storage/compressed-variants.js'
 import type { StoredObjectMeta } from '../infra/storage/storage.js'
 import { renderAtomFeed } from './atom-feed.js'
 import { buildCorrectionsLog, renderCorrectionsPage } from './corrections-log.js'
@@ -89,7 +88,7 @@ export interface RenderedDownloads {
  */
 export async function renderDownloads(tallies: TallyTree, ctx: DownloadsContext): Promise<RenderedDownloads> {
   const { embargoed } = ctx
-  const stationsCsv = releasableText(renderStationsCsv(tallies, embargoed))
+  const stationsCsv = renderStationsCsv(tallies, embargoed)
   await setImmediate()
   const nist = renderNistReport(tallies, embargoed)
   await setImmediate()
@@ -117,7 +116,7 @@ export async function renderDownloads(tallies: TallyTree, ctx: DownloadsContext)
     files.push({ key: DOWNLOAD_KEYS.feed, body: Buffer.from(renderAtomFeed(tallies, log, ctx.siteUrl)), meta: LIVE_ATOM })
   }
   await setImmediate()
-  for (const sitemap of renderSitemaps(tallies, ctx.siteUrl, embargoed)) files.push({ key: sitemap.key, body: Buffer.from(sitemap.body), meta: LIVE_XML })
+  for (const sitemap of renderSitemaps(tallies, ctx.siteUrl, embargoed)) files.push({ key: sitemap.key, body: sitemap.body, meta: LIVE_XML })
   const root = tallies.root
   const manifest = embargoed
     ? { electionId: tallies.electionId, embargo: { resultsFrom: embargoNotice(tallies.definition).resultsFrom }, files: listed }
@@ -141,13 +140,6 @@ export async function writeDownloads(writer: SiteWriter, downloads: RenderedDown
 /** Every key of a version folder, variants included: what deleting an old version removes. */
 function keysOfVersion(folder: string): string[] {
   return ['results.csv', 'results-nist.json'].flatMap((name) => ['', '.gz', '.br'].map((suffix) => `${folder}${name}${suffix}`))
-}
-
-/** Large text handed over to a writer thread, which gives its memory back once written. */
-function releasableText(text: string): Buffer {
-  const body = releasableBuffer(Buffer.byteLength(text))
-  body.write(text)
-  return body
 }
 
 function sha256Of(body: Buffer): string {

@@ -14,8 +14,8 @@
 // bytes.
 import { randomUUID } from 'node:crypto'
 import type { AreaNode } from '../core/area-tree.js'
-import { releasableBuffer } from '../infra/storage/compressed-variants.js'
 import type { AreaLevel, Contest, ElectionDefinition, StationResult } from '../core/schemas.js'
+import { ReleasableText } from './releasable-text.js'
 import { communesInOrder } from './stations-csv.js'
 import type { TallyTree } from './tally-tree.js'
 
@@ -41,11 +41,8 @@ export function gpUnitId(level: AreaLevel, code: string): string {
  * The report as UTF-8 JSON. For France it is about 75 MB, most of it 760,000 small VoteCounts: as
  * objects, then one string, then a Buffer, that took over 400 MB at once. Here the rest of the
  * report is an ordinary object in which each large array is a stand-in; the large arrays are
- * written element by element, in order, straight into the bytes (short-lived strings only).
- *
- * The bytes go into one Buffer of the report's exact size, counted before it is written: written
- * in 1 MB chunks and then joined, the report was held twice at the peak (150 MB), and the chunks
- * stayed in memory as garbage until the next full collection, after the cycle.
+ * written element by element, in order, straight into the bytes (short-lived strings only), which
+ * grow in place (ReleasableText): never held twice, nor as chunks left to the garbage collector.
  *
  * Tried and measured worse: streaming the report to a spool file linked into place, never held
  * whole. A France rebuild peaked at 815–818 MB against 701–708 MB this way: allocating this
@@ -55,45 +52,27 @@ export function gpUnitId(level: AreaLevel, code: string): string {
 export function renderNistReport(tallies: TallyTree, embargoed: boolean): Buffer {
   const raw = new RawArrays()
   const skeleton = JSON.stringify(buildNistReport(tallies, embargoed, raw))
-  const pieces: (string | RawArray)[] = []
+  const out = new ReleasableText()
   let last = 0
   for (const m of skeleton.matchAll(raw.pattern)) {
-    const array = raw.arrays[Number(m[1])]
-    if (!array) throw new Error(`NIST report: stand-in ${m[1]} has no array`)
-    pieces.push(skeleton.slice(last, m.index), array)
+    const items = raw.arrays[Number(m[1])]
+    if (!items) throw new Error(`NIST report: stand-in ${m[1]} has no array`)
+    out.write(skeleton.slice(last, m.index))
+    out.write('[')
+    let first = true
+    for (const item of items()) {
+      out.write(first ? item : `,${item}`)
+      first = false
+    }
+    out.write(']')
     last = m.index + m[0].length
   }
-  pieces.push(`${skeleton.slice(last)}\n`)
-  // Brackets, then commas between elements.
-  const size = pieces.reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : 2 + p.bytes + Math.max(0, p.length - 1)), 0)
-  // Handed over to a writer thread, which gives the memory back once the report is written.
-  const out = releasableBuffer(size)
-  let at = 0
-  const put = (text: string) => {
-    at += out.write(text, at)
-  }
-  for (const p of pieces) {
-    if (typeof p === 'string') put(p)
-    else {
-      put('[')
-      p.write((item, k) => put(k === 0 ? item : `,${item}`))
-      put(']')
-    }
-  }
-  // A wrong count would cut the report short (write() stops at the end) or leave bytes unset.
-  if (at !== size) throw new Error(`NIST report: counted ${size} bytes, wrote ${at}`)
-  return out
+  out.write(`${skeleton.slice(last)}\n`)
+  return out.finish()
 }
 
-/**
- * A large array of the report: its elements written as JSON text, in order, and counted ahead
- * (their number and their UTF-8 bytes) without building them.
- */
-interface RawArray {
-  length: number
-  bytes: number
-  write(emit: (item: string, index: number) => void): void
-}
+/** A large array of the report: its elements as JSON text, in order, made as they are written. */
+type RawArray = () => Iterable<string>
 
 /**
  * The large arrays; the report holds a stand-in string for each until it is spliced. A stand-in
@@ -108,27 +87,6 @@ class RawArrays {
 
   ref(array: RawArray): string {
     return `\u0000${this.nonce}:${this.arrays.push(array) - 1}\u0000`
-  }
-}
-
-/**
- * Elements rendered once to be counted and once to be written (the reporting units: 105,000 for
- * France, a few hundred ms each time): kept between the two, they took 90 MB of heap more.
- */
-function renderedTwice(items: () => Iterable<string>): RawArray {
-  let length = 0
-  let bytes = 0
-  for (const item of items()) {
-    length++
-    bytes += Buffer.byteLength(item)
-  }
-  return {
-    length,
-    bytes,
-    write: (emit) => {
-      let k = 0
-      for (const item of items()) emit(item, k++)
-    },
   }
 }
 
@@ -166,12 +124,10 @@ function buildNistReport(tallies: TallyTree, embargoed: boolean, raw: RawArrays)
         Contest: contests,
       },
     ],
-    GpUnit: raw.ref(
-      renderedTwice(function* () {
-        yield* gpUnits(tallies, embargoed)
-        for (const unit of contestUnits) yield JSON.stringify(unit)
-      }),
-    ),
+    GpUnit: raw.ref(function* () {
+      yield* gpUnits(tallies, embargoed)
+      for (const unit of contestUnits) yield JSON.stringify(unit)
+    }),
   }
 }
 
@@ -235,30 +191,22 @@ function contestWithCounts(tallies: TallyTree, contest: Contest, i: number, dist
   const total = ct?.stationsTotal ?? 0
   // The validated results of the contest in station order, read once for every array below.
   const counted: { gp: string; counts: StationResult['counts'] }[] = []
-  let gpBytes = 0
   for (const commune of communesInOrder(tallies.tree.root)) {
     for (const station of tallies.stationsOf(commune)) {
       const r = tallies.resultOf(contest.id, station.id)
       if (r?.status !== 'validated') continue
-      const gp = JSON.stringify(gpUnitId('station', station.id))
-      counted.push({ gp, counts: r.counts })
-      gpBytes += Buffer.byteLength(gp)
+      counted.push({ gp: JSON.stringify(gpUnitId('station', station.id)), counts: r.counts })
     }
   }
-  // An element is {"GpUnitId":…,"Type":"total"} and the named numbers of its station: its size
-  // is the fixed text's, its station id's and its numbers' digits, counted without building it.
+  // An element is {"GpUnitId":…,"Type":"total"} and the named numbers of its station.
   const perStation = (names: string[], numbers: (counts: StationResult['counts']) => number[]): RawArray => {
     const fields = names.map((name) => `,${JSON.stringify(name)}:`)
-    const fixed = Buffer.byteLength(`{"GpUnitId":,"Type":"total"${fields.join('')}}`)
-    return {
-      length: counted.length,
-      bytes: counted.reduce((n, { counts }) => numbers(counts).reduce((d, x) => d + String(x).length, n), gpBytes + counted.length * fixed),
-      write: (emit) =>
-        counted.forEach(({ gp, counts }, k) => {
-          let item = `{"GpUnitId":${gp},"Type":"total"`
-          numbers(counts).forEach((x, f) => (item += `${fields[f]}${x}`))
-          emit(`${item}}`, k)
-        }),
+    return function* () {
+      for (const { gp, counts } of counted) {
+        let item = `{"GpUnitId":${gp},"Type":"total"`
+        numbers(counts).forEach((x, f) => (item += `${fields[f]}${x}`))
+        yield `${item}}`
+      }
     }
   }
   const summary = perStation(['BallotsCast', 'Undervotes', 'BallotsRejected'], (counts) => [counts.voters, counts.blank, counts.invalid])

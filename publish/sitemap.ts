@@ -8,6 +8,7 @@ import type { AreaNode } from '../core/area-tree.js'
 import { areaPath, contestPath, stationPath } from './area-document.js'
 import { HTML_FILE, PAGE_LANGS } from './page-labels.js'
 import type { TallyTree } from './tally-tree.js'
+import { ReleasableText } from './releasable-text.js'
 import { escapeXml, siteBase } from './xml-text.js'
 
 export const SITEMAP_KEY = 'sitemap.xml'
@@ -15,16 +16,40 @@ const URLS_PER_SITEMAP = 50_000
 
 export interface SitemapFile {
   key: string
-  body: string
+  /** Handed over to a writer thread (ReleasableText). */
+  body: Buffer
 }
+
+const URLSET_OPEN = '<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+const URLSET_CLOSE = '\n</urlset>\n'
 
 export function renderSitemaps(tallies: TallyTree, siteUrl: string, embargoed: boolean): SitemapFile[] {
   const base = siteBase(siteUrl)
-  const urls: string[] = [`<url><loc>${escapeXml(`${base}/corrections/`)}</loc></url>`]
+  const files: SitemapFile[] = []
+  // The file being written and its URL count; each URL goes straight into its file's bytes.
+  let current: ReleasableText | undefined
+  let urls = 0
+  const closeCurrent = () => {
+    if (!current) return
+    current.write(URLSET_CLOSE)
+    files.push({ key: `sitemaps/areas-${files.length + 1}.xml`, body: current.finish() })
+    current = undefined
+  }
+  const add = (url: string) => {
+    if (current && urls === URLS_PER_SITEMAP) closeCurrent()
+    if (!current) {
+      current = new ReleasableText()
+      current.write(URLSET_OPEN)
+      urls = 0
+    } else current.write('\n')
+    current.write(url)
+    urls++
+  }
+  add(`<url><loc>${escapeXml(`${base}/corrections/`)}</loc></url>`)
   /** A page's folder in each language: the French page is the folder's index.html. */
   const page = (dir: string, updatedAtMs: number | undefined) => {
     const lastmod = embargoed || updatedAtMs === undefined ? '' : `<lastmod>${new Date(updatedAtMs).toISOString()}</lastmod>`
-    for (const lang of PAGE_LANGS) urls.push(`<url><loc>${escapeXml(`${base}/${dir}${lang === 'fr' ? '' : HTML_FILE[lang]}`)}</loc>${lastmod}</url>`)
+    for (const lang of PAGE_LANGS) add(`<url><loc>${escapeXml(`${base}/${dir}${lang === 'fr' ? '' : HTML_FILE[lang]}`)}</loc>${lastmod}</url>`)
   }
   const visit = (node: AreaNode) => {
     if (node.area.level === 'station') return
@@ -35,18 +60,11 @@ export function renderSitemaps(tallies: TallyTree, siteUrl: string, embargoed: b
   visit(tallies.tree.root)
   const contests = tallies.definition.election.contests
   if (contests.length > 1) for (const contest of contests) page(contestPath(contest), undefined)
-  const files: SitemapFile[] = []
-  for (let i = 0; i < urls.length; i += URLS_PER_SITEMAP) {
-    const chunk = urls.slice(i, i + URLS_PER_SITEMAP)
-    files.push({
-      key: `sitemaps/areas-${files.length + 1}.xml`,
-      body: `<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${chunk.join('\n')}\n</urlset>\n`,
-    })
-  }
+  closeCurrent()
   const index = files.map((f) => `<sitemap><loc>${escapeXml(`${base}/${f.key}`)}</loc></sitemap>`)
   files.push({
     key: SITEMAP_KEY,
-    body: `<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${index.join('\n')}\n</sitemapindex>\n`,
+    body: Buffer.from(`<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${index.join('\n')}\n</sitemapindex>\n`),
   })
   return files
 }

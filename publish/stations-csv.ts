@@ -5,6 +5,7 @@
 // row is written.
 import type { AreaNode } from '../core/area-tree.js'
 import { candidateColumns, csvLine } from './area-csv.js'
+import { ReleasableText } from './releasable-text.js'
 import type { TallyTree } from './tally-tree.js'
 
 const FIXED_COLUMNS = [
@@ -25,11 +26,13 @@ const FIXED_COLUMNS = [
   'valid',
 ]
 
-export function renderStationsCsv(tallies: TallyTree, embargoed: boolean): string {
+/** The file's bytes, to hand over to a writer thread (ReleasableText). */
+export function renderStationsCsv(tallies: TallyTree, embargoed: boolean): Buffer {
   const contests = tallies.definition.election.contests
   const candidateIds = candidateColumns(contests)
-  const parts = [csvLine([...FIXED_COLUMNS, ...candidateIds])]
-  if (embargoed) return parts[0] ?? ''
+  const out = new ReleasableText()
+  out.write(csvLine([...FIXED_COLUMNS, ...candidateIds]))
+  if (embargoed) return out.finish()
   // Per contest, its candidates' columns (a blank for another contest's candidate), looked up once.
   const ownColumns = new Map(contests.map((contest) => [contest.id, candidateIds.map((id) => contest.candidates.some((k) => k.id === id))]))
   for (const commune of communesInOrder(tallies.tree.root)) {
@@ -41,19 +44,19 @@ export function renderStationsCsv(tallies: TallyTree, embargoed: boolean): strin
         const r = tallies.resultOf(contest.id, station.id)
         const head = [departement, commune.area.code, commune.area.name, station.id, station.code, station.name, contest.id]
         if (!r) {
-          parts.push(csvLine([...head, 'awaiting', '', '', ...blank(5 + candidateIds.length)]))
+          out.write(csvLine([...head, 'awaiting', '', '', ...blank(5 + candidateIds.length)]))
         } else if (r.status === 'withdrawn') {
-          parts.push(csvLine([...head, 'withdrawn', r.version, r.validatedAt, ...blank(5 + candidateIds.length)]))
+          out.write(csvLine([...head, 'withdrawn', r.version, r.validatedAt, ...blank(5 + candidateIds.length)]))
         } else {
           const c = r.counts
           const own = ownColumns.get(contest.id) ?? []
           const votes = candidateIds.map((id, k) => (own[k] ? (c.votes[id] ?? 0) : ''))
-          parts.push(csvLine([...head, 'validated', r.version, r.validatedAt, c.registered, c.voters, c.blank, c.invalid, c.valid, ...votes]))
+          out.write(csvLine([...head, 'validated', r.version, r.validatedAt, c.registered, c.voters, c.blank, c.invalid, c.valid, ...votes]))
         }
       }
     }
   }
-  return parts.join('')
+  return out.finish()
 }
 
 /** Every commune below `node`, depth first in code order (the tree's children are sorted). */
