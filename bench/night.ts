@@ -14,7 +14,7 @@
 // (by default one second per 300 stations: 231 s for France, while its client sends for about 170 s
 // and its pages follow for about 400 s), in a random order, at least 5 s apart.
 //
-// usage: bench/night [FILE] [--chaos] [--chaos-window S] [--skip-embedded] [--phone-share 0.02] [--readers 16] [--reader-rate 300] [--seed N] [--rate R]
+// usage: bench/night [FILE] [--chaos] [--chaos-window S] [--skip-embedded] [--phone-share 0.02] [--readers 16] [--reader-rate 300] [--seed N] [--rate R] [--order file|random]
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -46,6 +46,7 @@ const { values: opts, positionals } = parseArgs({
     'reader-rate': { type: 'string', default: '300' },
     seed: { type: 'string' },
     rate: { type: 'string' },
+    order: { type: 'string', default: 'file' },
   },
 })
 const file = resolve(positionals[0] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', '2017-presidentielle-1_par_bureau_large.csv.gz'))
@@ -59,6 +60,9 @@ const seed = Number(opts.seed ?? Date.now() % 1_000_000)
 /** Returns per second for both channels together (split by --phone-share); full speed when absent. */
 const rate = opts.rate === undefined ? undefined : Number(opts.rate)
 if (rate !== undefined && !(rate > 0)) throw new Error(`--rate takes returns per second, not ${opts.rate}`)
+/** `file`: département by département, as the file lists them; `random`: from everywhere at once, as on a real night. */
+const order = opts.order
+if (order !== 'file' && order !== 'random') throw new Error(`--order takes file or random, not ${order}`)
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const work = mkdtempSync(join(tmpdir(), 'bench-night-'))
 // nginx's workers run as nobody when started as root: the path to the published folder must be readable.
@@ -105,6 +109,16 @@ function seeded(s: number): () => number {
 }
 const random = seeded(seed)
 
+/** A Fisher–Yates shuffle drawing from `draw`. */
+function shuffled<T>(list: readonly T[], draw: () => number): T[] {
+  const out = [...list]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(draw() * (i + 1))
+    ;[out[i], out[j]] = [out[j] as T, out[i] as T]
+  }
+  return out
+}
+
 function need(name: string): string {
   const v = process.env[name]
   if (!v) throw new Error(`${name} is not set: run bench/night (it brings the stack up), or eval "$(ops/stack up)" first`)
@@ -140,9 +154,12 @@ const items = replayItems(imported.definition, imported.returns)
 const stationsTotal = new Set(items.map((i) => i.stationId)).size
 const expected = expectedTotals()
 const phoneStations = new Set([...new Set(items.map((i) => i.stationId))].filter(() => random() < phoneShare))
-const uploadItems = items.filter((i) => !phoneStations.has(i.stationId))
-const phoneItems = items.filter((i) => phoneStations.has(i.stationId))
-console.log(`returns in the file: ${items.length} (${stationsTotal} stations): ${uploadItems.length} by upload, ${phoneItems.length} by phone`)
+// Shuffled after the phone stations are drawn, with a generator of its own: the same seed picks
+// the same phone stations, latency samples and chaos moments in either order.
+const inOrder = order === 'random' ? (list: ReplayItem[]) => shuffled(list, seeded(seed ^ 0x5eed)) : (list: ReplayItem[]) => list
+const uploadItems = inOrder(items.filter((i) => !phoneStations.has(i.stationId)))
+const phoneItems = inOrder(items.filter((i) => phoneStations.has(i.stationId)))
+console.log(`returns in the file: ${items.length} (${stationsTotal} stations): ${uploadItems.length} by upload, ${phoneItems.length} by phone, sent in ${order === 'file' ? "the file's order" : 'a random order'}`)
 
 let failed = false
 try {
@@ -371,7 +388,8 @@ try {
 rmSync(join(work, 'deployment'), { recursive: true, force: true })
 
 try {
-  if (!opts['skip-embedded'] && !failed) await printEmbeddedReplay(file, work, rate)
+  if (!opts['skip-embedded'] && !failed && order === 'random') console.log('\nembedded comparison not run: `elections replay` sends in the file\'s order only (--order random)')
+  else if (!opts['skip-embedded'] && !failed) await printEmbeddedReplay(file, work, rate)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
