@@ -9,8 +9,10 @@
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readResultsFile } from '../bin/import/results-file.js'
+import { mulberry32 } from '../core/demo-election.js'
 import type { StationResult } from '../core/schemas.js'
 import { TallyTree } from '../publish/tally-tree.js'
+import { shuffled } from './lib/shuffled.js'
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,7 +27,7 @@ const results: StationResult[] = returns.map((r) => ({ type: 'station-result', e
 
 console.log(`baseline: ${new Set(results.map((r) => r.stationId)).size} station pages, each written once with its result`)
 for (const order of ['file', 'random'] as const) {
-  const arrivals = order === 'file' ? results : shuffled(results, Number(opts.seed))
+  const arrivals = order === 'file' ? results : shuffled(results, mulberry32(Number(opts.seed)))
   const tallies = new TallyTree(definition)
   const hasResult = new Set<string>()
   const count = { cycles: 0, areas: 0, withResult: 0, withoutResult: 0, mostInOneCycle: 0 }
@@ -55,16 +57,4 @@ for (const order of ['file', 'random'] as const) {
   console.log(
     `${order} order: ${count.cycles} cycles, ${count.areas} area pages, station pages ${count.withResult} with a result + ${count.withoutResult} without, at most ${count.mostInOneCycle} in one cycle`,
   )
-}
-
-/** A seeded Fisher–Yates shuffle (same seed, same order). */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items]
-  let state = seed >>> 0
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32)
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1))
-    ;[out[i], out[j]] = [out[j] as T, out[i] as T]
-  }
-  return out
 }

@@ -34,6 +34,8 @@ import { peakLines, watchPeaks } from './lib/process-peaks.js'
 import { printEmbeddedReplay } from './lib/embedded-replay.js'
 import { SupervisedService } from './lib/supervised-service.js'
 import { percentile, startReaders, watchPageLatency, type LatencySample } from './lib/night-readers.js'
+import { shuffled } from './lib/shuffled.js'
+import { mulberry32 } from '../core/demo-election.js'
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -97,27 +99,8 @@ process.once('uncaughtException', (err) => {
   abandon(1)
 })
 
-/** A small seeded generator (mulberry32), so a chaos schedule can be replayed with --seed. */
-function seeded(s: number): () => number {
-  let a = s >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
-const random = seeded(seed)
-
-/** A Fisher–Yates shuffle drawing from `draw`. */
-function shuffled<T>(list: readonly T[], draw: () => number): T[] {
-  const out = [...list]
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(draw() * (i + 1))
-    ;[out[i], out[j]] = [out[j] as T, out[i] as T]
-  }
-  return out
-}
+// mulberry32, so a chaos schedule can be replayed with --seed.
+const random = mulberry32(seed)
 
 function need(name: string): string {
   const v = process.env[name]
@@ -156,7 +139,7 @@ const expected = expectedTotals()
 const phoneStations = new Set([...new Set(items.map((i) => i.stationId))].filter(() => random() < phoneShare))
 // Shuffled after the phone stations are drawn, with a generator of its own: the same seed picks
 // the same phone stations, latency samples and chaos moments in either order.
-const inOrder = order === 'random' ? (list: ReplayItem[]) => shuffled(list, seeded(seed ^ 0x5eed)) : (list: ReplayItem[]) => list
+const inOrder = order === 'random' ? (list: ReplayItem[]) => shuffled(list, mulberry32(seed ^ 0x5eed)) : (list: ReplayItem[]) => list
 const uploadItems = inOrder(items.filter((i) => !phoneStations.has(i.stationId)))
 const phoneItems = inOrder(items.filter((i) => phoneStations.has(i.stationId)))
 console.log(`returns in the file: ${items.length} (${stationsTotal} stations): ${uploadItems.length} by upload, ${phoneItems.length} by phone, sent in ${order === 'file' ? "the file's order" : 'a random order'}`)
