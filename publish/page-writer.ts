@@ -4,6 +4,7 @@
 import type { AreaNode } from '../core/area-tree.js'
 import type { Contest, Station } from '../core/schemas.js'
 import type { StoredObjectMeta } from '../infra/storage/storage.js'
+import type { HeapBudget } from '../infra/heap-budget.js'
 import { areaLink, areaPath, buildAreaDocument, contestFigures, contestPath, stationPath, type AreaDocument } from './area-document.js'
 import { renderAreaCsv, renderAreaCsvHeader, renderContestCsv, renderStationCsv } from './area-csv.js'
 import { renderPage, type PageExtras } from './area-page.js'
@@ -60,6 +61,8 @@ export interface AreaRun {
   embargoed?: boolean
   /** Called before each area and once at the end, with the number of areas done: a progress bar. */
   onAreaDone?: (areasDone: number) => void
+  /** Checked after each chunk of areas: a France render would otherwise leave its garbage on the heap. */
+  heap?: HeapBudget
 }
 
 export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: readonly AreaTally[], options: PageOptions = {}, run: AreaRun = {}): Promise<void> {
@@ -88,6 +91,7 @@ export async function writeAreas(writer: SiteWriter, tallies: TallyTree, dirty: 
           await writePage(writer, areaPath(tally.node), doc, renderAreaCsv(tallies, tally), extras)
         }
       }
+      run.heap?.check()
     }
     await writer.drain()
   }

@@ -67,6 +67,12 @@ export function createPublisherMetrics(registry: Registry) {
       help: 'Stations counted in the national page last written.',
       registers: [registry],
     }),
+    heapCollections: new Histogram({
+      name: 'publish_heap_collection_seconds',
+      help: 'Full garbage collections the publisher asked for during a render, when its heap had grown by HEAP_SLACK since the last (infra/heap-budget.ts).',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2],
+      registers: [registry],
+    }),
     messages: new Counter({
       name: 'publish_messages_total',
       help: 'Messages read from [results], by outcome.',

@@ -15,6 +15,7 @@ import { createNoPurger, type Purger } from '../infra/purge/purger.js'
 import type { Storage } from '../infra/storage/storage.js'
 import { createActiveLock, defaultLockTtlMs } from './active-lock.js'
 import { createVariantWriter } from '../infra/storage/compressed-variants.js'
+import { HeapBudget } from '../infra/heap-budget.js'
 import { DownloadVersions, renderDownloads, writeDownloads } from './downloads-writer.js'
 import { isEmbargoed } from './embargo.js'
 import { PageDigests } from './page-digests.js'
@@ -61,6 +62,8 @@ export interface PublisherDeps {
   areasWithoutResultsPerCycle?: number
   /** The département map and where tally-sheet scans are published (page-writer.ts). Default: neither. */
   pages?: PageOptions
+  /** Bounds the garbage a render may leave on the heap (infra/heap-budget.ts). Default: a slack of 64 MB. */
+  heap?: HeapBudget
 }
 
 export interface CycleReport {
@@ -157,6 +160,8 @@ export function buildPublisher(deps: PublisherDeps) {
   const siteUrl = deps.siteUrl ?? 'http://localhost:8080'
   const downloadsIntervalMs = deps.downloadsIntervalMs ?? DOWNLOADS_INTERVAL_MS
   const versions = new DownloadVersions()
+  const heap = deps.heap ?? new HeapBudget()
+  heap.onCollected((ms) => metrics.heapCollections.observe(ms / 1000))
   /** The embargo state of the last cycle, for the tally it was computed on. */
   let embargoSeen: { tallies: TallyTree; embargoed: boolean } | undefined
   /** Results changed since the downloads were last written; and when that was (clock ms). */
@@ -240,7 +245,7 @@ export function buildPublisher(deps: PublisherDeps) {
         const keys = trustDigests ? cycleFileKeys(tallies, dirty, deps.pages) : []
         const recorded = how.recordDigests ? digests : digests.withoutRecording()
         writer = await SiteWriter.open({ digests: recorded, files, signal: AbortSignal.any([signal, stopping.signal]) }, keys, trustDigests)
-        await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
+        await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, heap, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
         // After the pages, not before: France's downloads are 110 MB of buffers (the NIST report
         // alone 75 MB), which would otherwise be held through the whole render. The tally is
         // frozen while the cycle runs, so they are of the same results as the pages.

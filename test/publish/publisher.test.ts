@@ -9,6 +9,7 @@ import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
 import { hasVariants, MIN_VARIANT_BYTES } from '../../infra/storage/compressed-variants.js'
 import { createFsStorage } from '../../infra/storage/fs-storage.js'
+import { HeapBudget } from '../../infra/heap-budget.js'
 import { buildPublisher } from '../../publish/publisher.js'
 import { cleanCounts, smallElection, smallStationResult, SMALL_CANDIDATE_IDS } from '../fixtures/small-election.js'
 import { isSiteWide, openTestBus, produceDefinition, produceResults, readJson, readCurrentTree, readText, SITE_WIDE_FILES, startPublisher } from '../helpers/publisher-harness.js'
@@ -426,6 +427,34 @@ t.test('a timed cycle writes the station pages with a result; those without foll
   // publishNow (and rebuild) write every page at once.
   await publisher.publishNow()
   t.equal((await readJson(out, 'commune/75056/bureau/0102/index.json')).snapshot, 0, 'written, without a figure')
+})
+
+t.test('a render checks its heap after each chunk of areas, and its collections are counted on /metrics', async (t) => {
+  const dir = t.testdir()
+  const bus = await openTestBus(t, join(dir, 'bus'))
+  const registry = createMetricsRegistry(false)
+  let checks = 0
+  const held: { garbage?: number[][] } = {}
+  // Each check finds 64 MB of garbage, far more than a 1 MB slack (and than the young generation
+  // the floor may have counted at construction): every check collects.
+  const heap = new (class extends HeapBudget {
+    override check(): boolean {
+      checks++
+      held.garbage = Array.from({ length: 8 }, () => new Array<number>(1024 * 1024).fill(checks))
+      held.garbage = undefined
+      return super.check()
+    }
+  })(1024 * 1024)
+  const publisher = buildPublisher({ bus, storage: createFsStorage(join(dir, 'out')), logger: silentLogger(), metrics: registry, intervalMs: 3_600_000, heap })
+  await publisher.start()
+  t.teardown(() => publisher.stop())
+  await produceDefinition(bus, def)
+  await produceResults(bus, allResults())
+  await publisher.publishNow()
+  // The small election's 11 areas are one chunk per level: commune, département, région, country.
+  t.equal(checks, 4, 'one check per chunk')
+  t.equal(heap.report.collections, 4, 'each found the garbage and collected it')
+  t.match(await registry.metrics(), /publish_heap_collection_seconds_count 4\b/, 'each collection observed')
 })
 
 t.test('a failed write fails the cycle; the next cycle writes the same areas again', async (t) => {
