@@ -52,7 +52,7 @@ export async function runPublishRebuild(config: Config, logger: Logger): Promise
         `rebuilt ${storage.describe()} in ${seconds.toFixed(1)} s`,
         `  areas      ${report.areasRendered}`,
         `  files      ${report.filesWritten} (+ ${report.variantsWritten} .gz/.br variants)`,
-        `  purged     ${report.pathsPurged} paths`,
+        config.varnishUrls === undefined ? '  purged     nothing (no VARNISH_URL: no cache in front)' : `  purged     ${report.pathsPurged} paths`,
         `  snapshot   ${report.snapshot}`,
         '',
       ].join('\n'),

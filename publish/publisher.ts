@@ -142,7 +142,7 @@ export interface RebuildOptions {
   recordDigests?: boolean
 }
 
-const NOTHING_WRITTEN: SiteWriteReport = { filesWritten: 0, variantsWritten: 0, filesUnchanged: 0, changedKeys: [] }
+const NOTHING_WRITTEN: SiteWriteReport = { filesWritten: 0, variantsWritten: 0, filesUnchanged: 0 }
 
 export function buildPublisher(deps: PublisherDeps) {
   const { bus, storage, logger, intervalMs } = deps
@@ -244,7 +244,8 @@ export function buildPublisher(deps: PublisherDeps) {
         // Untrusted digests are not looked up: a rebuild need not list France's 420,000 keys.
         const keys = trustDigests ? cycleFileKeys(tallies, dirty, deps.pages) : []
         const recorded = how.recordDigests ? digests : digests.withoutRecording()
-        writer = await SiteWriter.open({ digests: recorded, files, signal: AbortSignal.any([signal, stopping.signal]) }, keys, trustDigests)
+        const onWritten = (written: readonly string[]) => purges.add(written)
+        writer = await SiteWriter.open({ digests: recorded, files, signal: AbortSignal.any([signal, stopping.signal]), onWritten }, keys, trustDigests)
         await writeAreas(writer, tallies, dirty, deps.pages, { embargoed, heap, onAreaDone: progress && ((done) => progress(done, dirty.length)) })
         // After the pages, not before: France's downloads are 110 MB of buffers (the NIST report
         // alone 75 MB), which would otherwise be held through the whole render. The tally is
@@ -257,7 +258,6 @@ export function buildPublisher(deps: PublisherDeps) {
         await writeStatus(writer, tallies, embargoed)
         return { ...(await writer.finish()), outdated }
       })
-      purges.add(report.changedKeys)
       await deleteOutdated(report.outdated)
       endTimer()
       metrics.filesWritten.inc(report.filesWritten)
@@ -271,11 +271,11 @@ export function buildPublisher(deps: PublisherDeps) {
       // Nothing is lost: the areas go back to the dirty set and the next cycle writes them; the
       // files already written keep their digests and are purged with the next cycle.
       if (writer) {
+        // It tells the purge queue every file written, even when their digests cannot all be
+        // recorded: the files are on storage.
         await writer.finish().catch((finishErr: unknown) => {
           logger.error({ err: finishErr }, 'could not record the digests of a failed cycle; its files are rewritten next cycle')
         })
-        // Purged even when their digests could not all be recorded: the files are on storage.
-        purges.add(writer.writtenKeys)
       }
       tallies.markDirty(dirty)
       if (!stopping.signal.aborted) metrics.cycleFailures.inc()

@@ -43,6 +43,8 @@ export function createPurgeQueue(purger: Purger, logger: Logger, metrics: Publis
   return {
     /** Queues the paths of files just written (also those of a cycle that failed halfway). */
     add(keys: readonly string[]): void {
+      // A France rebuild's 420,000 keys would be held for a purge that does nothing.
+      if (purger.nothingInFront) return
       for (const key of keys) {
         if (pending.has(key)) continue
         pending.add(key)

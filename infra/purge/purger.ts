@@ -10,11 +10,14 @@ export interface Purger {
   purge(paths: readonly string[]): Promise<void>
   /** For logs: "none", "varnish http://127.0.0.1:6081". */
   describe(): string
+  /** True for the no-op purger: nothing is in front, so no one need remember what to purge. */
+  readonly nothingInFront?: boolean
 }
 
 export function createNoPurger(): Purger {
   return {
     async purge() {},
     describe: () => 'none',
+    nothingInFront: true,
   }
 }

@@ -48,6 +48,7 @@ t.test('publish rebuild writes every file, even over an identical output, and sa
   t.equal(plain.length, ALL_FILES)
   t.match(first.stdout, new RegExp(`files {6}${ALL_FILES} \\(\\+ ${large * 2} \\.gz/\\.br variants\\)`), 'variants for the files large enough')
   t.match(first.stdout, /snapshot {3}6\n/)
+  t.match(first.stdout, /purged {5}nothing \(no VARNISH_URL: no cache in front\)\n/, 'no paths are counted as purged when nothing is in front')
   t.match(first.stderr, /rebuild \(areas\): 11\/11/, 'progress on stderr (a line per tenth when not a terminal)')
   t.match(await readJson(env.OUTPUT_DIR, 'status.json'), { snapshot: 6, stations: { reported: 6, total: 9 } })
 

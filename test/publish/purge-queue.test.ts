@@ -4,6 +4,7 @@
 import t from 'tap'
 import { silentLogger } from '../../infra/logging.js'
 import { createMetricsRegistry } from '../../infra/metrics.js'
+import { createNoPurger } from '../../infra/purge/purger.js'
 import { createPublisherMetrics } from '../../publish/publisher-metrics.js'
 import { createPurgeQueue, KEYS_PER_PURGE, sitePathsOf } from '../../publish/purge-queue.js'
 import { recordingPurger } from '../helpers/recording-outputs.js'
@@ -54,4 +55,22 @@ t.test('a failure part-way keeps the paths not purged, and only those', async (t
   t.equal(first + second, allPaths.length)
   t.same([...(done ?? []), ...purger.take().flat()].sort(), allPaths, 'the rest went next, none twice')
   t.match(await registry.metrics(), /publish_purge_pending_paths 0\b/)
+})
+
+t.test('with nothing in front, the queue keeps no key', async (t) => {
+  const registry = createMetricsRegistry(false)
+  let purges = 0
+  const none = createNoPurger()
+  const counted = {
+    ...none,
+    async purge(paths: readonly string[]) {
+      purges++
+      await none.purge(paths)
+    },
+  }
+  const q = createPurgeQueue(counted, silentLogger(), createPublisherMetrics(registry))
+  q.add(keys)
+  t.match(await registry.metrics(), /publish_purge_pending_paths 0\b/, 'none pending')
+  t.equal(await q.flush(), 0)
+  t.equal(purges, 0, 'the no-op purger is not even called')
 })
