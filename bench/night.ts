@@ -379,7 +379,8 @@ try {
 process.exit(failed ? 1 : 0)
 
 /**
- * What the publisher did, from its /metrics: cycles, areas rendered, files and variants written.
+ * What the publisher did, from its /metrics: cycles, areas rendered, files and variants written,
+ * and the full collections it asked for (infra/heap-budget.ts) with the main-thread time they took.
  * Its counters move once a cycle has recorded its digests, just after status.json is written:
  * read them once they count every station (10 s at most).
  */
@@ -393,7 +394,8 @@ async function publisherCounters(url: string, stations: number): Promise<string>
   }
   const cycles = value('publish_cycle_duration_seconds_count')
   const cycleSeconds = value('publish_cycle_duration_seconds_sum')
-  return `${cycles} cycles with writes (${(cycleSeconds / cycles).toFixed(2)} s each on average; ${cycleDurations(text)}), ${value('publish_areas_rendered_total')} areas rendered, ${value('publish_files_written_total')} files written (+ ${value('publish_variants_written_total')} variants), ${value('publish_files_unchanged_total')} unchanged`
+  const collections = `${value('publish_heap_collection_seconds_count')} heap collections (${value('publish_heap_collection_seconds_sum').toFixed(2)} s)`
+  return `${cycles} cycles with writes (${(cycleSeconds / cycles).toFixed(2)} s each on average; ${cycleDurations(text)}), ${value('publish_areas_rendered_total')} areas rendered, ${value('publish_files_written_total')} files written (+ ${value('publish_variants_written_total')} variants), ${value('publish_files_unchanged_total')} unchanged, ${collections}`
 }
 
 /**
