@@ -3,7 +3,7 @@
 // ends, fields quoted when they hold a separator, a quote, a line break or edge spaces.
 import type { AreaNode } from '../core/area-tree.js'
 import type { Contest, Counts, Station } from '../core/schemas.js'
-import type { AreaTally, TallyTree } from './tally-tree.js'
+import { contestTallyOf, type AreaTally, type TallyTree } from './tally-tree.js'
 
 const FIXED_COLUMNS = ['level', 'code', 'name', 'contest', 'stations_reported', 'stations_total', 'registered', 'voters', 'blank', 'invalid', 'valid']
 
@@ -85,7 +85,7 @@ export function renderContestCsv(tallies: TallyTree, contest: Contest, communes:
   const candidateIds = candidateColumns([contest])
   const lines = [csvLine([...FIXED_COLUMNS, ...candidateIds])]
   for (const commune of communes) {
-    const ct = tallies.tallyOf(commune).contestById.get(contest.id)
+    const ct = contestTallyOf(tallies.tallyOf(commune), contest.id)
     const a = commune.area
     lines.push(csvLine([a.level, a.code, a.name, contest.id, ct?.stationsReported ?? 0, ct?.stationsTotal ?? 0, ...figureFields(ct?.counts, candidateIds)]))
   }

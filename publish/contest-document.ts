@@ -7,7 +7,7 @@ import { sharePercent } from '../core/counts.js'
 import type { Contest } from '../core/schemas.js'
 import { ancestorLinks, areaLink, contestFigures, pickFigures, type AreaDocument, type ContestAreaFigures } from './area-document.js'
 import { rankCandidates } from './candidate-ranking.js'
-import { compareCodes, type TallyTree } from './tally-tree.js'
+import { compareCodes, contestTallyOf, type TallyTree } from './tally-tree.js'
 
 export interface ContestReach {
   stationIds: string[]
@@ -35,7 +35,7 @@ export function contestReach(tallies: TallyTree, contest: Contest): ContestReach
 export function buildContestDocument(tallies: TallyTree, contest: Contest): AreaDocument {
   const election = tallies.definition.election
   const root = tallies.root
-  const ct = root.contestById.get(contest.id)
+  const ct = contestTallyOf(root, contest.id)
   if (!ct) throw new Error(`contest ${contest.id} covers no station of the election`)
   const reach = contestReach(tallies, contest)
   // Σ versions and latest validation over this contest's results only: the contest's own snapshot.
@@ -66,7 +66,7 @@ export function buildContestDocument(tallies: TallyTree, contest: Contest): Area
 }
 
 function communeFigures(tallies: TallyTree, commune: AreaNode, contest: Contest): ContestAreaFigures {
-  const ct = tallies.tallyOf(commune).contestById.get(contest.id)
+  const ct = contestTallyOf(tallies.tallyOf(commune), contest.id)
   const counts = ct?.counts
   const figures = ct ? contestFigures(ct, true) : undefined
   const top = figures && counts && counts.valid > 0 ? rankCandidates(figures.candidates)[0] : undefined

@@ -17,7 +17,7 @@ import type { AreaNode } from '../core/area-tree.js'
 import type { AreaLevel, Contest, ElectionDefinition, StationResult } from '../core/schemas.js'
 import { ReleasableText } from './releasable-text.js'
 import { communesInOrder } from './stations-csv.js'
-import type { TallyTree } from './tally-tree.js'
+import { contestTallyOf, type TallyTree } from './tally-tree.js'
 
 export const NIST_ISSUER = 'Publication des résultats électoraux'
 export const NIST_ISSUER_ABBREVIATION = 'FR'
@@ -186,7 +186,7 @@ function contestSkeleton(contest: Contest, i: number, district: string): Json {
 }
 
 function contestWithCounts(tallies: TallyTree, contest: Contest, i: number, district: string, raw: RawArrays): Json {
-  const ct = tallies.root.contestById.get(contest.id)
+  const ct = contestTallyOf(tallies.root, contest.id)
   const reported = ct?.stationsReported ?? 0
   const total = ct?.stationsTotal ?? 0
   // The validated results of the contest in station order, read once for every array below.

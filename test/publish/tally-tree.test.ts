@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { ElectionDefinition } from '../../core/schemas.js'
 import { buildAreaDocument } from '../../publish/area-document.js'
-import { TallyTree } from '../../publish/tally-tree.js'
+import { contestTallyOf, TallyTree } from '../../publish/tally-tree.js'
 import { legislativeElection, legislativeResult } from '../fixtures/legislative-election.js'
 import { cleanCounts, smallElection, smallStationResult } from '../fixtures/small-election.js'
 
@@ -33,7 +33,7 @@ t.test('a station is reported once every contest covering it has a validated res
 
   t.same(tree.apply(smallStationResult(paris)), { kind: 'applied' })
   t.equal(tree.tallyOf(parisNode).stationsReported, 0, 'the referendum is still missing')
-  t.equal(tree.tallyOf(parisNode).contestById.get('pres')?.stationsReported, 1)
+  t.equal(contestTallyOf(tree.tallyOf(parisNode), 'pres')?.stationsReported, 1)
 
   const referendum = {
     ...smallStationResult(paris),
