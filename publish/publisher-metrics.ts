@@ -69,7 +69,7 @@ export function createPublisherMetrics(registry: Registry) {
     }),
     heapCollections: new Histogram({
       name: 'publish_heap_collection_seconds',
-      help: 'Full garbage collections the publisher asked for during a render, when its heap had grown by HEAP_SLACK since the last (infra/heap-budget.ts).',
+      help: 'Full garbage collections the publisher asked for during a render, when its heap had grown by its slack (64 MB) since the last (infra/heap-budget.ts).',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2],
       registers: [registry],
     }),

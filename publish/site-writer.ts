@@ -53,8 +53,6 @@ export class SiteWriter {
   private readonly waiting: (() => void)[] = []
   /** Written since the last record of digests. */
   private unrecorded: FileDigest[] = []
-  /** Written since deps.onWritten was last told. */
-  private untold: string[] = []
   private filesWritten = 0
   /** The digests recorded so far, in order; a failure is kept and thrown by finish(). */
   private recording: Promise<void> = Promise.resolve()
@@ -133,15 +131,11 @@ export class SiteWriter {
    * recorded are rewritten by the next cycle, never skipped.
    */
   private recordWritten(): void {
-    // Told even when their digests are never recorded: the files are on storage, a failed cycle's too.
-    if (this.untold.length > 0) {
-      const keys = this.untold
-      this.untold = []
-      this.deps.onWritten?.(keys)
-    }
     if (this.unrecorded.length === 0) return
     const files = this.unrecorded
     this.unrecorded = []
+    // Told even when their digests are never recorded: the files are on storage, a failed cycle's too.
+    this.deps.onWritten?.(files.map((f) => f.key))
     this.recording = this.recording.then(async () => {
       if (this.recordFailure) return
       await this.deps.digests.record(files).catch((err: unknown) => {
@@ -162,7 +156,6 @@ export class SiteWriter {
     void this.deps.files.write(batch).then((outcome) => {
       for (const f of outcome.written) {
         this.unrecorded.push({ key: f.key, digest: digests.get(f.key) as string })
-        if (this.deps.onWritten) this.untold.push(f.key)
         this.filesWritten++
         this.variantsWritten += f.variantsWritten
       }
